@@ -1,0 +1,23 @@
+from django.utils.translation import gettext_lazy as _
+
+from .access import Access
+
+NAVIGATION = [
+    ("dashboard", _("Dashboard"), ""),
+    ("incidents:breachcount_list", _("Incidents"), "/incidents/"),
+    ("risks:risk_list", _("Risks"), "/risks/"),
+    ("compliance:obligation_list", _("Compliance"), "/compliance/"),
+    ("hpregister:organisation_list", _("Organisations"), "/organisations/"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    path = request.path
+    items = [
+        {"url_name": name, "label": label, "current": (prefix and path.startswith(prefix)) or (not prefix and path == "/")}
+        for name, label, prefix in NAVIGATION
+    ]
+    return {"nav_items": items, "access": Access.for_user(user), "show_admin": user.is_staff}

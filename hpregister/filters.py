@@ -1,0 +1,53 @@
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import OrganisationKind
+from .forms import style_form
+from .models import Organisation
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """A FilterSet with a free-text ``q`` over ``search_fields``."""
+
+    search_fields: tuple[str, ...] = ()
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            form.is_valid()  # bind errors so style_form can mark invalid fields
+            style_form(form)
+            form._styled = True
+        return form
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value or not self.search_fields:
+            return queryset
+        return queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": value}) for f in self.search_fields)))
+
+
+class OrganisationFilterSet(SearchFilterSet):
+    search_fields = ("name", "role_in_register")
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind"]
+
+
+def visible_organisations(request):
+    """Organisation choices for filters: only those the user can see."""
+    if request is None:
+        return Organisation.objects.none()
+    return Organisation.objects.visible_to(request.user)
+
+
+def organisation_filter(field_name="organisation", label=_("Organisation")):
+    return django_filters.ModelChoiceFilter(field_name=field_name, queryset=visible_organisations, label=label)

@@ -1,0 +1,90 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .access import Access, ScopedModel, ScopedQuerySet
+from .choices import OrganisationKind, Role
+
+__all__ = ["Access", "Membership", "Organisation", "ScopedModel", "ScopedQuerySet"]
+
+
+class Organisation(ScopedModel):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=OrganisationKind.choices)
+    shares = models.PositiveIntegerField(_("shares in Helseplattformen AS"), null=True, blank=True)
+    ownership_percent = models.DecimalField(
+        _("ownership (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    role_in_register = models.TextField(_("role"), blank=True)
+    is_operator = models.BooleanField(
+        _("operator"),
+        default=False,
+        help_text=_("Helseplattformen AS: its staff see every organisation."),
+    )
+    email = models.EmailField(_("privacy contact e-mail"), blank=True)
+
+    history = HistoricalRecords()
+
+    organisation_path = ""
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ownership_percent__isnull=True)
+                | models.Q(ownership_percent__gte=0, ownership_percent__lte=100),
+                name="organisation_ownership_percent_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("hpregister:organisation_detail", args=[self.pk])
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_organisation"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class ReferenceLoad(models.Model):
+    """Which reference row has been loaded, so a reload never recreates or overwrites what users changed."""
+
+    dataset = models.CharField(_("dataset"), max_length=60)
+    key = models.CharField(_("key"), max_length=300)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("loaded reference row")
+        verbose_name_plural = _("loaded reference rows")
+        constraints = [models.UniqueConstraint(fields=["dataset", "key"], name="referenceload_unique_key")]
+
+    def __str__(self):
+        return f"{self.dataset}:{self.key}"

@@ -1,0 +1,232 @@
+"""Generic views: every register model's list, detail and edit pages are configuration on these.
+
+Each view scopes its queryset with ``visible_to(request.user)``: an object outside the user's
+organisations is a 404, a read-only role asking to edit gets a 403.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.contrib.auth.decorators import login_not_required
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export.views import ExportMixin
+
+from .access import Access
+from .filters import OrganisationFilterSet
+from .history import history_entries
+from .models import Organisation
+from .tables import OrganisationTable
+
+
+class ScopedMixin:
+    """Limit the queryset to what the user may see."""
+
+    model = None
+    queryset = None
+
+    def get_queryset(self):
+        qs = self.queryset if self.queryset is not None else self.model.objects.all()
+        return qs.all().visible_to(self.request.user)
+
+    @property
+    def access(self) -> Access:
+        return Access.for_user(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        model = self.model or self.get_queryset().model
+        ctx.setdefault("model_meta", model._meta)
+        ctx.setdefault("can_add", self.access.can_add(model) and self.add_url_name() is not None)
+        return ctx
+
+    def add_url_name(self):
+        model = self.model or self.get_queryset().model
+        name = f"{model._meta.app_label}:{model._meta.model_name}_add"
+        from django.urls import NoReverseMatch, reverse
+
+        try:
+            reverse(name)
+        except NoReverseMatch:
+            return None
+        return name
+
+
+class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
+    """A sortable, filterable, exportable list (``?_export=csv|xlsx``)."""
+
+    template_name = "generic/object_list.html"
+    export_formats = ("csv", "xlsx")
+    title = None
+
+    def get_template_names(self):
+        return [self.template_name]
+
+    def get_paginate_by(self, table_data):
+        try:
+            per_page = int(self.request.GET.get("per_page", settings.LIST_PAGE_SIZE))
+        except ValueError:
+            per_page = settings.LIST_PAGE_SIZE
+        return max(1, min(per_page, settings.LIST_MAX_PAGE_SIZE))
+
+    def get_table_kwargs(self):
+        # per_page is read by get_paginate_by (bounded), not by django-tables2 (unbounded).
+        return {"per_page_field": "_per_page"}
+
+    def get_export_filename(self, export_format):
+        return f"{self.model._meta.model_name}s.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = self.title or self.model._meta.verbose_name_plural.capitalize()
+        ctx["export_formats"] = self.export_formats
+        ctx["add_url_name"] = self.add_url_name()
+        return ctx
+
+
+class ObjectDetailView(ScopedMixin, DetailView):
+    """An object's page with its fields and its full change history."""
+
+    fields: list[str] = []
+
+    def get_template_names(self):
+        meta = self.model._meta
+        return [f"{meta.app_label}/{meta.model_name}_detail.html", "generic/object_detail.html"]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        obj = self.object
+        ctx["title"] = str(obj)
+        ctx["can_edit"] = self.access.can_edit(obj) and self.edit_url_name() is not None
+        ctx["edit_url_name"] = self.edit_url_name()
+        ctx["field_rows"] = field_rows(obj, self.fields)
+        ctx["history"] = history_entries(obj)
+        return ctx
+
+    def edit_url_name(self):
+        meta = self.model._meta
+        from django.urls import NoReverseMatch, reverse
+
+        name = f"{meta.app_label}:{meta.model_name}_edit"
+        try:
+            reverse(name, args=[self.object.pk])
+        except NoReverseMatch:
+            return None
+        return name
+
+
+def field_rows(obj, names):
+    """(label, display value) pairs for a detail page, using choices' labels."""
+    rows = []
+    for name in names:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            value = ", ".join(str(v) for v in getattr(obj, name).all())
+        elif field.choices:
+            value = getattr(obj, f"get_{name}_display")()
+        else:
+            value = getattr(obj, name)
+        rows.append((field.verbose_name, value))
+    return rows
+
+
+class ObjectEditView(ScopedMixin, UpdateView):
+    """Add or edit an object. Read-only roles get 403; objects outside the user's scope, 404."""
+
+    template_name = "generic/object_edit.html"
+
+    def get_object(self, queryset=None):
+        if "pk" not in self.kwargs:
+            if not self.access.can_add(self.model):
+                raise PermissionDenied
+            return None
+        obj = super().get_object(queryset)
+        if not self.access.can_edit(obj):
+            raise PermissionDenied
+        return obj
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if hasattr(self.get_form_class(), "uses_access"):
+            kwargs["access"] = self.access
+        return kwargs
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+        messages.success(self.request, _("Saved."))
+        return response
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = (
+            _("Edit %(object)s") % {"object": self.object}
+            if self.object
+            else _("New %(model)s") % {"model": self.model._meta.verbose_name}
+        )
+        return ctx
+
+
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """Liveness for load balancers: database and broker reachable. No login, no details leaked."""
+    from .celery import app as celery_app
+
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = "unreachable"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception:  # noqa: BLE001
+        checks["broker"] = "unreachable"
+    healthy = all(v == "ok" for v in checks.values())
+    checks["status"] = "ok" if healthy else "unhealthy"
+    return JsonResponse(checks, status=200 if healthy else 503, json_dumps_params={"sort_keys": True})
+
+
+def dashboard(request):
+    from compliance.models import Gap, Obligation, SubProcessor
+    from incidents.models import BreachCount
+    from risks.models import ReportingPeriod
+
+    period = ReportingPeriod.objects.visible_to(request.user).latest_approved()
+    context = {
+        "title": _("Dashboard"),
+        "period": period,
+        "top10": period.entries.select_related("risk").order_by("rank") if period else [],
+        "counts": {
+            "obligations": Obligation.objects.visible_to(request.user).count(),
+            "gaps": Gap.objects.visible_to(request.user).open().count(),
+            "subprocessors": SubProcessor.objects.visible_to(request.user).count(),
+            "breach_counts": BreachCount.objects.visible_to(request.user).count(),
+        },
+    }
+    return render(request, "dashboard.html", context)
+
+
+class OrganisationListView(ObjectListView):
+    queryset = Organisation.objects.all()
+    table_class = OrganisationTable
+    filterset_class = OrganisationFilterSet
+
+
+class OrganisationView(ObjectDetailView):
+    model = Organisation
+    fields = ["name", "kind", "shares", "ownership_percent", "role_in_register", "is_operator", "email"]
