@@ -7,6 +7,17 @@ class GapForm(ScopedModelForm):
     class Meta:
         model = Gap
         fields = [
-            "code", "kind", "title", "organisation", "source", "raised_by", "reported", "summary",
-            "proposed_remedy", "status", "status_date", "status_note", "obligations",
+            "code",
+            "kind",
+            "title",
+            "organisation",
+            "source",
+            "raised_by",
+            "reported",
+            "summary",
+            "proposed_remedy",
+            "status",
+            "status_date",
+            "status_note",
+            "obligations",
         ]

@@ -10,9 +10,7 @@ from hpregister.models import Organisation, ScopedModel, ScopedQuerySet
 
 from .choices import GapKind, GapStatus, Holder, SubProcessorStatus, TransferBasis
 
-partial_date_validator = RegexValidator(
-    r"^\d{4}(-\d{2}(-\d{2})?)?$", _("Use YYYY, YYYY-MM or YYYY-MM-DD.")
-)
+partial_date_validator = RegexValidator(r"^\d{4}(-\d{2}(-\d{2})?)?$", _("Use YYYY, YYYY-MM or YYYY-MM-DD."))
 
 
 class Instrument(ScopedModel):
@@ -27,7 +25,11 @@ class Instrument(ScopedModel):
     issued_on = models.DateField(_("issued on"))
     amended_on = models.DateField(_("last amended on"), null=True, blank=True)
     supersedes = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
         verbose_name=_("supersedes"),
     )
     note = models.TextField(_("note"), blank=True)
@@ -61,7 +63,11 @@ class Obligation(ScopedModel):
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("owner"),
     )
     review_cadence_months = models.PositiveSmallIntegerField(_("review every (months)"), default=12)
@@ -102,7 +108,10 @@ class Gap(ScopedModel):
     source = models.CharField(_("source"), max_length=300, blank=True)
     raised_by = models.CharField(_("raised by"), max_length=200, blank=True)
     reported = models.CharField(
-        _("reported"), max_length=10, blank=True, validators=[partial_date_validator],
+        _("reported"),
+        max_length=10,
+        blank=True,
+        validators=[partial_date_validator],
         help_text=_("YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source."),
     )
     summary = models.TextField(_("summary"), blank=True)
@@ -114,7 +123,11 @@ class Gap(ScopedModel):
         Organisation, on_delete=models.PROTECT, related_name="gaps", verbose_name=_("organisation")
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("owner"),
     )
     obligations = models.ManyToManyField(Obligation, blank=True, related_name="gaps", verbose_name=_("duties"))

@@ -12,8 +12,17 @@ class ObligationListView(ObjectListView):
 
 class ObligationView(ObjectDetailView):
     model = Obligation
-    fields = ["code", "title", "instrument", "decision_point", "holder", "legal_basis", "summary", "owner",
-              "review_cadence_months"]
+    fields = [
+        "code",
+        "title",
+        "instrument",
+        "decision_point",
+        "holder",
+        "legal_basis",
+        "summary",
+        "owner",
+        "review_cadence_months",
+    ]
 
 
 class GapListView(ObjectListView):
@@ -24,8 +33,21 @@ class GapListView(ObjectListView):
 
 class GapView(ObjectDetailView):
     model = Gap
-    fields = ["code", "kind", "title", "organisation", "source", "raised_by", "reported", "summary",
-              "proposed_remedy", "status", "status_date", "status_note", "obligations"]
+    fields = [
+        "code",
+        "kind",
+        "title",
+        "organisation",
+        "source",
+        "raised_by",
+        "reported",
+        "summary",
+        "proposed_remedy",
+        "status",
+        "status_date",
+        "status_note",
+        "obligations",
+    ]
 
 
 class GapEditView(ObjectEditView):
@@ -41,5 +63,17 @@ class SubProcessorListView(ObjectListView):
 
 class SubProcessorView(ObjectDetailView):
     model = SubProcessor
-    fields = ["name", "processing_activity", "address", "country", "transfer_basis", "transfer_reference",
-              "data_processed", "agreement_reference", "status", "approved_on", "last_review", "next_review"]
+    fields = [
+        "name",
+        "processing_activity",
+        "address",
+        "country",
+        "transfer_basis",
+        "transfer_reference",
+        "data_processed",
+        "agreement_reference",
+        "status",
+        "approved_on",
+        "last_review",
+        "next_review",
+    ]

@@ -71,8 +71,10 @@ class Access:
         """Whether the user may create objects of ``model`` at all (for some organisation)."""
         if model.organisation_path is None:
             return self.is_superuser or Role.PRIVACY_OFFICER in self.operator_roles
-        return self.is_superuser or any(Role.PRIVACY_OFFICER in r for r in self.roles.values()) or (
-            Role.PRIVACY_OFFICER in self.operator_roles
+        return (
+            self.is_superuser
+            or any(Role.PRIVACY_OFFICER in r for r in self.roles.values())
+            or (Role.PRIVACY_OFFICER in self.operator_roles)
         )
 
     def editable_organisation_ids(self) -> frozenset[int] | None:

@@ -17,7 +17,11 @@ def navigation(request):
         return {}
     path = request.path
     items = [
-        {"url_name": name, "label": label, "current": (prefix and path.startswith(prefix)) or (not prefix and path == "/")}
+        {
+            "url_name": name,
+            "label": label,
+            "current": (prefix and path.startswith(prefix)) or (not prefix and path == "/"),
+        }
         for name, label, prefix in NAVIGATION
     ]
     return {"nav_items": items, "access": Access.for_user(user), "show_admin": user.is_staff}

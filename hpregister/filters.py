@@ -21,7 +21,7 @@ class SearchFilterSet(django_filters.FilterSet):
     def form(self):
         form = super().form
         if not getattr(form, "_styled", False):
-            form.is_valid()  # bind errors so style_form can mark invalid fields
+            form.is_valid()  # validate first, so style_form can mark invalid fields
             style_form(form)
             form._styled = True
         return form
@@ -49,5 +49,7 @@ def visible_organisations(request):
     return Organisation.objects.visible_to(request.user)
 
 
-def organisation_filter(field_name="organisation", label=_("Organisation")):
-    return django_filters.ModelChoiceFilter(field_name=field_name, queryset=visible_organisations, label=label)
+def organisation_filter(field_name="organisation", label=None):
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name, queryset=visible_organisations, label=label or _("Organisation")
+    )

@@ -18,7 +18,8 @@ def style_form(form) -> None:
     for name, field in form.fields.items():
         widget = field.widget
         widget.attrs.setdefault("class", "ds-input")
-        if form.is_bound and name in form.errors:
+        # Only after validation has run: reading form.errors here would validate too early.
+        if form._errors is not None and name in form._errors:
             bound = form[name]
             widget.attrs["aria-invalid"] = "true"
             described = [f"{bound.auto_id}_error"]

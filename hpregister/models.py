@@ -14,9 +14,7 @@ class Organisation(ScopedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=40, choices=OrganisationKind.choices)
     shares = models.PositiveIntegerField(_("shares in Helseplattformen AS"), null=True, blank=True)
-    ownership_percent = models.DecimalField(
-        _("ownership (%)"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    ownership_percent = models.DecimalField(_("ownership (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     role_in_register = models.TextField(_("role"), blank=True)
     is_operator = models.BooleanField(
         _("operator"),

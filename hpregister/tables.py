@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,17 @@ class BaseTable(tables.Table):
         empty_text = _("Nothing here yet.")
 
 
+class NullsLastColumn(tables.Column):
+    """Empty values sort last both ways, on SQLite and PostgreSQL alike."""
+
+    def order(self, queryset, is_descending):
+        keys = [
+            F(key).desc(nulls_last=True) if is_descending else F(key).asc(nulls_last=True)
+            for key in (self.order_by or (self.accessor.replace(".", "__"),))
+        ]
+        return queryset.order_by(*keys), True
+
+
 class LocalDateTimeColumn(tables.DateTimeColumn):
     """Shown in Europe/Oslo; exported as ISO 8601 with its UTC offset."""
 
@@ -24,8 +36,8 @@ class LocalDateTimeColumn(tables.DateTimeColumn):
 class OrganisationTable(BaseTable):
     name = tables.Column(linkify=True)
     kind = tables.Column()
-    shares = tables.Column()
-    ownership_percent = tables.Column()
+    shares = NullsLastColumn()
+    ownership_percent = NullsLastColumn()
 
     class Meta(BaseTable.Meta):
         model = Organisation

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.contrib.auth.decorators import login_not_required
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
@@ -37,19 +37,22 @@ class ScopedMixin:
         qs = self.queryset if self.queryset is not None else self.model.objects.all()
         return qs.all().visible_to(self.request.user)
 
+    def get_model(self):
+        return self.model if self.model is not None else self.queryset.model
+
     @property
     def access(self) -> Access:
         return Access.for_user(self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        model = self.model or self.get_queryset().model
+        model = self.get_model()
         ctx.setdefault("model_meta", model._meta)
         ctx.setdefault("can_add", self.access.can_add(model) and self.add_url_name() is not None)
         return ctx
 
     def add_url_name(self):
-        model = self.model or self.get_queryset().model
+        model = self.get_model()
         name = f"{model._meta.app_label}:{model._meta.model_name}_add"
         from django.urls import NoReverseMatch, reverse
 
@@ -82,11 +85,11 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
         return {"per_page_field": "_per_page"}
 
     def get_export_filename(self, export_format):
-        return f"{self.model._meta.model_name}s.{export_format}"
+        return f"{self.get_model()._meta.model_name}s.{export_format}"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["title"] = self.title or self.model._meta.verbose_name_plural.capitalize()
+        ctx["title"] = self.title or str(self.get_model()._meta.verbose_name_plural).capitalize()
         ctx["export_formats"] = self.export_formats
         ctx["add_url_name"] = self.add_url_name()
         return ctx
@@ -173,8 +176,6 @@ class ObjectEditView(ScopedMixin, UpdateView):
             else _("New %(model)s") % {"model": self.model._meta.verbose_name}
         )
         return ctx
-
-
 
 
 @login_not_required

@@ -15,7 +15,16 @@ def load(report: LoadReport) -> None:
     for row in read_csv("incident_counts.csv"):
         category = CATEGORIES[row["category"]]
         note = {"full year": "Hele året"}.get(row["period_note"], row["period_note"].replace("until", "til og med"))
-        load_once(report, "breach_counts", f"{row['year']}:{category}", BreachCount, {
-            "year": int(row["year"]), "category": category, "count": int(row["count"]), "period_note": note,
-            "source": SOURCE,
-        })
+        load_once(
+            report,
+            "breach_counts",
+            f"{row['year']}:{category}",
+            BreachCount,
+            {
+                "year": int(row["year"]),
+                "category": category,
+                "count": int(row["count"]),
+                "period_note": note,
+                "source": SOURCE,
+            },
+        )

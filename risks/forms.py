@@ -7,6 +7,14 @@ class RiskForm(ScopedModelForm):
     class Meta:
         model = Risk
         fields = [
-            "title", "organisation", "description", "category", "residual_probability", "residual_consequence",
-            "treatment", "treatment_justification", "status", "next_review",
+            "title",
+            "organisation",
+            "description",
+            "category",
+            "residual_probability",
+            "residual_consequence",
+            "treatment",
+            "treatment_justification",
+            "status",
+            "next_review",
         ]

@@ -39,17 +39,31 @@ class Risk(ScopedModel):
         Organisation, on_delete=models.PROTECT, related_name="risks", verbose_name=_("organisation")
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("owner"),
     )
     category = models.CharField(_("category"), max_length=100, blank=True)
     residual_probability = models.ForeignKey(
-        ScaleStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"dimension": Dimension.PROBABILITY}, verbose_name=_("residual probability"),
+        ScaleStep,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"dimension": Dimension.PROBABILITY},
+        verbose_name=_("residual probability"),
     )
     residual_consequence = models.ForeignKey(
-        ScaleStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"dimension": Dimension.CONSEQUENCE}, verbose_name=_("residual consequence"),
+        ScaleStep,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"dimension": Dimension.CONSEQUENCE},
+        verbose_name=_("residual consequence"),
     )
     treatment = models.CharField(_("treatment"), max_length=20, choices=Treatment.choices, blank=True)
     treatment_justification = models.TextField(_("justification of the treatment"), blank=True)
@@ -78,13 +92,15 @@ class RiskMeasure(ScopedModel):
     description = models.TextField(_("description"))
     responsible = models.CharField(_("responsible"), max_length=200, blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("owner"),
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED
-    )
+    status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -118,7 +134,11 @@ class ReportingPeriod(ScopedModel):
     note = models.TextField(_("note"), blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("approved by"),
     )
 
@@ -132,7 +152,9 @@ class ReportingPeriod(ScopedModel):
         verbose_name_plural = _("reporting periods")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="period_unique_name_per_organisation"),
-            models.CheckConstraint(condition=models.Q(ends_on__gt=models.F("starts_on")), name="period_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="period_ends_after_start"
+            ),
         ]
 
     def __str__(self):
@@ -164,11 +186,19 @@ class PeriodEntry(ScopedModel):
     risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="period_entries", verbose_name=_("risk"))
     rank = models.PositiveSmallIntegerField(_("rank"))
     residual_probability = models.ForeignKey(
-        ScaleStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        ScaleStep,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("residual probability"),
     )
     residual_consequence = models.ForeignKey(
-        ScaleStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        ScaleStep,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("residual consequence"),
     )
     change_reason = models.TextField(_("reason for the change"), blank=True)

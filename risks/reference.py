@@ -14,14 +14,16 @@ SCALES = {
 }
 PERIODS = {
     "1. tertial 2025": {
-        "starts_on": dt.date(2025, 1, 1), "ends_on": dt.date(2025, 4, 30),
+        "starts_on": dt.date(2025, 1, 1),
+        "ends_on": dt.date(2025, 4, 30),
         "source": "Styresak 93/2025 (juni 2025); rangering rekonstruert fra «forrige rang» i sak 147-2025",
         "note": "Rekonstruert: bare rangen til risikoene som fortsatt er på listen i 2. tertial 2025 er kjent. "
-                "Rang 8 og 10 og restrisikoen i perioden står ikke i kilden. Godkjenningstidspunktet står ikke "
-                "i kilden og er satt til periodens slutt.",
+        "Rang 8 og 10 og restrisikoen i perioden står ikke i kilden. Godkjenningstidspunktet står ikke "
+        "i kilden og er satt til periodens slutt.",
     },
     "2. tertial 2025": {
-        "starts_on": dt.date(2025, 5, 1), "ends_on": dt.date(2025, 8, 31),
+        "starts_on": dt.date(2025, 5, 1),
+        "ends_on": dt.date(2025, 8, 31),
         "source": "Helse Midt-Norge RHF, Tertialrapport per 2. tertial 2025, tabell 10 (sak 147-2025)",
         "note": "Godkjenningstidspunktet står ikke i kilden og er satt til periodens slutt.",
     },
@@ -37,8 +39,11 @@ RISK6_DESCRIPTION = (
     "(Kilde: Vista Analyse 2025/38 punkt 7.8.8.)"
 )
 RISK6_MEASURES = [
-    ("Innledende utredning av hvordan en exit-strategi fra amerikanske skytjenester og leverandører kan se ut "
-     "(regionalt nivå).", "Helse Midt-Norge RHF"),
+    (
+        "Innledende utredning av hvordan en exit-strategi fra amerikanske skytjenester og leverandører kan se ut "
+        "(regionalt nivå).",
+        "Helse Midt-Norge RHF",
+    ),
     ("Kartlegging av avhengigheter til amerikanske leverandører av tjenester og applikasjoner.", "Hemit HF"),
 ]
 
@@ -48,7 +53,10 @@ def load_scales(report: LoadReport) -> dict:
     for dimension, labels in SCALES.items():
         for value, label in enumerate(labels, start=1):
             steps[(dimension, label)] = load_once(
-                report, "scale_steps", f"{dimension}:{value}", ScaleStep,
+                report,
+                "scale_steps",
+                f"{dimension}:{value}",
+                ScaleStep,
                 {"dimension": dimension, "value": value, "label": label},
             )
     return steps
@@ -57,9 +65,18 @@ def load_scales(report: LoadReport) -> dict:
 def _period(report, organisation, name) -> ReportingPeriod:
     spec = PERIODS[name]
     approved_at = dt.datetime.combine(spec["ends_on"], dt.time(23, 59), tzinfo=OSLO)
-    return load_once(report, "reporting_periods", f"{AUTHORITY}:{name}", ReportingPeriod, {
-        "organisation": organisation, "name": name, "approved_at": approved_at, **spec,
-    })
+    return load_once(
+        report,
+        "reporting_periods",
+        f"{AUTHORITY}:{name}",
+        ReportingPeriod,
+        {
+            "organisation": organisation,
+            "name": name,
+            "approved_at": approved_at,
+            **spec,
+        },
+    )
 
 
 def load(report: LoadReport) -> None:
@@ -71,26 +88,60 @@ def load(report: LoadReport) -> None:
         probability = steps[(Dimension.PROBABILITY, row["residual_probability"])]
         consequence = steps[(Dimension.CONSEQUENCE, row["residual_consequence"])]
         is_risk6 = row["title"] == RISK6_TITLE
-        risk = load_once(report, "risks", f"{AUTHORITY}:{row['title']}", Risk, {
-            "title": row["title"], "organisation": organisation, "residual_probability": probability,
-            "residual_consequence": consequence, "description": RISK6_DESCRIPTION if is_risk6 else "",
-            "treatment": Treatment.REDUCE if is_risk6 else "",
-            "treatment_justification": "Risikoreduserende tiltak er foreslått (punkt 7.8.8)." if is_risk6 else "",
-        })
+        risk = load_once(
+            report,
+            "risks",
+            f"{AUTHORITY}:{row['title']}",
+            Risk,
+            {
+                "title": row["title"],
+                "organisation": organisation,
+                "residual_probability": probability,
+                "residual_consequence": consequence,
+                "description": RISK6_DESCRIPTION if is_risk6 else "",
+                "treatment": Treatment.REDUCE if is_risk6 else "",
+                "treatment_justification": "Risikoreduserende tiltak er foreslått (punkt 7.8.8)." if is_risk6 else "",
+            },
+        )
         if risk is None:
             continue
         if current is not None:
-            load_once(report, "period_entries", f"{current.name}:{row['rank']}", PeriodEntry, {
-                "period": current, "risk": risk, "rank": int(row["rank"]),
-                "residual_probability": probability, "residual_consequence": consequence,
-            })
+            load_once(
+                report,
+                "period_entries",
+                f"{current.name}:{row['rank']}",
+                PeriodEntry,
+                {
+                    "period": current,
+                    "risk": risk,
+                    "rank": int(row["rank"]),
+                    "residual_probability": probability,
+                    "residual_consequence": consequence,
+                },
+            )
         if previous is not None and row["previous_rank"].isdigit():
-            load_once(report, "period_entries", f"{previous.name}:{row['previous_rank']}", PeriodEntry, {
-                "period": previous, "risk": risk, "rank": int(row["previous_rank"]),
-            })
+            load_once(
+                report,
+                "period_entries",
+                f"{previous.name}:{row['previous_rank']}",
+                PeriodEntry,
+                {
+                    "period": previous,
+                    "risk": risk,
+                    "rank": int(row["previous_rank"]),
+                },
+            )
         if is_risk6:
             for number, (description, responsible) in enumerate(RISK6_MEASURES, start=1):
-                load_once(report, "risk_measures", f"risk6:{number}", RiskMeasure, {
-                    "risk": risk, "description": description, "responsible": responsible,
-                    "status": MeasureStatus.PLANNED,
-                })
+                load_once(
+                    report,
+                    "risk_measures",
+                    f"risk6:{number}",
+                    RiskMeasure,
+                    {
+                        "risk": risk,
+                        "description": description,
+                        "responsible": responsible,
+                        "status": MeasureStatus.PLANNED,
+                    },
+                )

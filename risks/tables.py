@@ -10,6 +10,13 @@ class RiskTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Risk
-        fields = ("title", "organisation", "residual_probability", "residual_consequence", "treatment", "status",
-                  "next_review")
+        fields = (
+            "title",
+            "organisation",
+            "residual_probability",
+            "residual_consequence",
+            "treatment",
+            "status",
+            "next_review",
+        )
         default_columns = fields

@@ -16,8 +16,18 @@ class RiskListView(ObjectListView):
 
 class RiskView(ObjectDetailView):
     model = Risk
-    fields = ["title", "organisation", "description", "category", "residual_probability", "residual_consequence",
-              "treatment", "treatment_justification", "status", "next_review"]
+    fields = [
+        "title",
+        "organisation",
+        "description",
+        "category",
+        "residual_probability",
+        "residual_consequence",
+        "treatment",
+        "treatment_justification",
+        "status",
+        "next_review",
+    ]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

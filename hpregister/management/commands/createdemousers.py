@@ -10,12 +10,25 @@ DEMO_PASSWORD = "demo-pass-2026"
 # username: (first name, last name, superuser, [(organisation, role), ...])
 DEMO_USERS = {
     "admin": ("Admin", "Administrator", True, []),
-    "hpas.personvern": ("Hanne", "Personvern (Helseplattformen AS)", False,
-                        [("Helseplattformen AS", Role.PRIVACY_OFFICER)]),
-    "stolav.personvern": ("Siri", "Personvern (St. Olavs hospital HF)", False,
-                          [("St. Olavs hospital HF", Role.PRIVACY_OFFICER)]),
+    "hpas.personvern": (
+        "Hanne",
+        "Personvern (Helseplattformen AS)",
+        False,
+        [("Helseplattformen AS", Role.PRIVACY_OFFICER)],
+    ),
+    "stolav.personvern": (
+        "Siri",
+        "Personvern (St. Olavs hospital HF)",
+        False,
+        [("St. Olavs hospital HF", Role.PRIVACY_OFFICER)],
+    ),
     "melhus.personvern": ("Mats", "Personvern (Melhus)", False, [("Melhus", Role.PRIVACY_OFFICER)]),
-    "leder": ("Lene", "Leder", False, [("Helse Midt-Norge RHF", Role.MANAGER), ("St. Olavs hospital HF", Role.MANAGER)]),
+    "leder": (
+        "Lene",
+        "Leder",
+        False,
+        [("Helse Midt-Norge RHF", Role.MANAGER), ("St. Olavs hospital HF", Role.MANAGER)],
+    ),
 }
 
 
@@ -31,8 +44,13 @@ class Command(BaseCommand):
             for username, (first, last, superuser, memberships) in DEMO_USERS.items():
                 user, created = User.objects.get_or_create(
                     username=username,
-                    defaults={"first_name": first, "last_name": last, "email": f"{username}@example.invalid",
-                              "is_superuser": superuser, "is_staff": superuser},
+                    defaults={
+                        "first_name": first,
+                        "last_name": last,
+                        "email": f"{username}@example.invalid",
+                        "is_superuser": superuser,
+                        "is_staff": superuser,
+                    },
                 )
                 if created:
                     user.set_password(DEMO_PASSWORD)

@@ -1,0 +1,96 @@
+"""Personas and the shared test database.
+
+The reference data and the personas are created once per test session; each test runs in a
+transaction that is rolled back, so tests can change anything.
+
+Personas:
+- alice: privacy officer at Helseplattformen AS (sees and edits everything)
+- bob:   privacy officer at St. Olavs hospital HF
+- carol: privacy officer at Melhus
+- mona:  manager at Helse Midt-Norge RHF and St. Olavs hospital HF (reads, edits nothing)
+- nina:  logged in, member of no organisation (sees nothing)
+- root:  superuser (administrator)
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from hpregister.choices import Role
+from hpregister.models import Membership, Organisation
+
+PERSONAS = {
+    "alice": [("Helseplattformen AS", Role.PRIVACY_OFFICER)],
+    "bob": [("St. Olavs hospital HF", Role.PRIVACY_OFFICER)],
+    "carol": [("Melhus", Role.PRIVACY_OFFICER)],
+    "mona": [("Helse Midt-Norge RHF", Role.MANAGER), ("St. Olavs hospital HF", Role.MANAGER)],
+    "nina": [],
+}
+
+
+def create_personas():
+    User = get_user_model()
+    for username, memberships in PERSONAS.items():
+        user = User.objects.create_user(username, f"{username}@example.test", "x" * 16)
+        for organisation, role in memberships:
+            Membership.objects.create(user=user, organisation=Organisation.objects.get(name=organisation), role=role)
+    User.objects.create_superuser("root", "root@example.test", "x" * 16)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("loadreference", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        create_personas()
+
+
+def _persona(name):
+    return get_user_model().objects.get(username=name)
+
+
+@pytest.fixture
+def alice(db):
+    return _persona("alice")
+
+
+@pytest.fixture
+def bob(db):
+    return _persona("bob")
+
+
+@pytest.fixture
+def carol(db):
+    return _persona("carol")
+
+
+@pytest.fixture
+def mona(db):
+    return _persona("mona")
+
+
+@pytest.fixture
+def nina(db):
+    return _persona("nina")
+
+
+@pytest.fixture
+def root(db):
+    return _persona("root")
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` returns a client logged in as ``user`` (None: anonymous)."""
+
+    def _login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def org():
+    return lambda name: Organisation.objects.get(name=name)

@@ -1,0 +1,109 @@
+"""Every URL in the URLconf x every persona gets the expected answer.
+
+A new URL without an entry in MATRIX fails ``test_every_url_has_an_entry``.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from compliance.models import Gap, Obligation, SubProcessor
+from hpregister.models import Organisation
+from incidents.models import BreachCount
+from risks.models import Risk
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "alice", "bob", "carol", "mona", "nina", "root"]
+
+
+def expect(default, **overrides):
+    return {p: overrides.get(p, default) for p in PERSONAS}
+
+
+def login_only(status=200, **overrides):
+    return expect(status, anonymous=302, **overrides)
+
+
+def members_only(**overrides):
+    """Register-wide records: every member reads them; a user of no organisation gets 404."""
+    return login_only(nina=404, **overrides)
+
+
+def objects():
+    return {
+        "stolav": Organisation.objects.get(name="St. Olavs hospital HF").pk,
+        "gap": Gap.objects.get(code="ARK-1").pk,  # owned by Helseplattformen AS
+        "obligation": Obligation.objects.get(code="HOD-1").pk,
+        "subprocessor": SubProcessor.objects.get(name="Epic Trondheim AS").pk,
+        "risk": Risk.objects.get(title="Lange ventetider").pk,  # Helse Midt-Norge RHF
+        "breachcount": BreachCount.objects.order_by("pk").first().pk,
+    }
+
+
+ONLY_HP_AS = dict(bob=404, carol=404, mona=404, nina=404)
+WRITERS = dict(mona=403, nina=403)
+
+# url name: (args from objects(), expected status per persona)
+MATRIX = {
+    "dashboard": ([], login_only()),
+    "healthz": ([], expect(200)),
+    "login": ([], expect(302, anonymous=200)),
+    "logout": ([], expect(405, anonymous=302)),
+    "set_language": ([], expect(302)),
+    "hpregister:organisation_list": ([], login_only()),
+    "hpregister:organisation_detail": (["stolav"], login_only(carol=404, nina=404)),
+    "compliance:index": ([], login_only(302)),
+    "compliance:obligation_list": ([], login_only()),
+    "compliance:obligation_detail": (["obligation"], members_only()),
+    "compliance:gap_list": ([], login_only()),
+    "compliance:gap_add": ([], login_only(**WRITERS)),
+    "compliance:gap_detail": (["gap"], login_only(**ONLY_HP_AS)),
+    "compliance:gap_edit": (["gap"], login_only(**ONLY_HP_AS)),
+    "compliance:subprocessor_list": ([], login_only()),
+    "compliance:subprocessor_detail": (["subprocessor"], members_only()),
+    "risks:risk_list": ([], login_only()),
+    "risks:risk_add": ([], login_only(**WRITERS)),
+    "risks:top10": ([], login_only()),
+    "risks:risk_detail": (["risk"], login_only(bob=404, carol=404, nina=404)),
+    "risks:risk_edit": (["risk"], login_only(bob=404, carol=404, mona=403, nina=404)),
+    "incidents:breachcount_list": ([], login_only()),
+    "incidents:breachcount_detail": (["breachcount"], members_only()),
+    "admin:index": ([], expect(302, root=200)),
+}
+
+
+def url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            if ns == "admin":
+                continue  # Django admin: covered by admin:index (staff only) and Django's own tests
+            yield from url_names(pattern, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_has_an_entry():
+    missing = set(url_names()) - set(MATRIX)
+    assert not missing, f"Add these URLs to the authorisation matrix: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_authorisation_matrix(persona, login, django_user_model):
+    user = None if persona == "anonymous" else django_user_model.objects.get(username=persona)
+    client = login(user)
+    ids = objects()
+    failures = []
+    for name, (args, expected) in MATRIX.items():
+        url = reverse(name, args=[ids[a] for a in args])
+        status = client.get(url).status_code
+        if status != expected[persona]:
+            failures.append(f"{name} {url}: got {status}, expected {expected[persona]}")
+    assert not failures, "\n".join(failures)
+
+
+def test_anonymous_is_sent_to_login_with_next(client):
+    response = client.get(reverse("compliance:gap_list"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={reverse('compliance:gap_list')}"

@@ -1,0 +1,256 @@
+"""Reusable view tests: scoping of lists, edits with history, filters, sorting, exports, query caps."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from compliance.choices import GapKind, GapStatus
+from compliance.models import Gap
+from hpregister.models import Organisation
+from risks.models import Risk
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    "hpregister:organisation_list",
+    "compliance:obligation_list",
+    "compliance:gap_list",
+    "compliance:subprocessor_list",
+    "risks:risk_list",
+    "incidents:breachcount_list",
+]
+
+
+def rows(response):
+    return [row.record for row in response.context["table"].page.object_list]
+
+
+def export_rows(client, url_name, fmt="csv", **params):
+    response = client.get(reverse(url_name), {"_export": fmt, **params})
+    assert response.status_code == 200
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("alice", 39), ("root", 39), ("bob", 1), ("carol", 1), ("mona", 2), ("nina", 0)],
+)
+def test_organisation_list_shows_only_the_users_organisations(persona, expected, login, django_user_model):
+    client = login(django_user_model.objects.get(username=persona))
+    response = client.get(reverse("hpregister:organisation_list"), {"per_page": 100})
+    assert len(rows(response)) == expected
+
+
+def test_manager_sees_the_risks_of_their_organisations_only(login, mona, bob, org):
+    Risk.objects.create(title="St. Olav risk", organisation=org("St. Olavs hospital HF"))
+    Risk.objects.create(title="Melhus risk", organisation=org("Melhus"))
+    titles = {r.title for r in rows(login(mona).get(reverse("risks:risk_list")))}
+    assert "St. Olav risk" in titles and "Lange ventetider" in titles and "Melhus risk" not in titles
+    titles = {r.title for r in rows(login(bob).get(reverse("risks:risk_list")))}
+    assert titles == {"St. Olav risk"}
+
+
+def test_gaps_of_helseplattformen_as_are_hidden_from_a_municipality(login, carol, org):
+    Gap.objects.create(code="MEL-1", kind=GapKind.FINDING, title="Melhus finding", organisation=org("Melhus"))
+    codes = {g.code for g in rows(login(carol).get(reverse("compliance:gap_list")))}
+    assert codes == {"MEL-1"}
+
+
+@pytest.mark.parametrize("url_name", LISTS)
+def test_user_without_organisation_sees_empty_lists_and_exports(url_name, login, nina):
+    client = login(nina)
+    assert rows(client.get(reverse(url_name))) == []
+    assert len(export_rows(client, url_name)) == 1  # header only
+
+
+@pytest.mark.parametrize("url_name", LISTS)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_list_exports_all_filtered_rows_not_just_the_page(url_name, fmt, login, alice):
+    client = login(alice)
+    total = client.get(reverse(url_name)).context["table"].paginator.count
+    exported = export_rows(client, url_name, fmt, per_page=2)
+    assert len(exported) == total + 1
+    assert all(isinstance(h, str) and h for h in exported[0])
+
+
+def test_export_respects_scoping_and_filters(login, bob, alice, org):
+    Gap.objects.create(
+        code="SO-1", kind=GapKind.FINDING, title="St. Olav finding", organisation=org("St. Olavs hospital HF")
+    )
+    assert [r[0] for r in export_rows(login(bob), "compliance:gap_list")[1:]] == ["SO-1"]
+    exported = export_rows(login(alice), "compliance:gap_list", kind=GapKind.HELSENORGE)
+    assert [r[0] for r in exported[1:]] == ["HN-1", "HN-2", "HN-3"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "arkivverket"}, {"ARK-1", "ARK-2", "ARK-3", "ARK-4", "ARK-5"}),
+        ({"status": GapStatus.CLOSED}, {"F-8"}),
+        ({"kind": GapKind.HELSENORGE, "status": GapStatus.NOT_FULFILLED}, {"HN-2"}),
+    ],
+)
+def test_gap_filters_narrow_the_list(params, expected, login, alice):
+    response = login(alice).get(reverse("compliance:gap_list"), {**params, "per_page": 100})
+    assert {g.code for g in rows(response)} == expected
+
+
+def test_subprocessor_filters_by_country_and_basis(login, bob):
+    response = login(bob).get(reverse("compliance:subprocessor_list"), {"country": "US", "transfer_basis": "scc"})
+    assert len(rows(response)) == 5
+
+
+def test_organisation_filter_offers_only_visible_organisations(login, bob):
+    form = login(bob).get(reverse("risks:risk_list")).context["filter"].form
+    assert list(form.fields["organisation"].queryset.values_list("name", flat=True)) == ["St. Olavs hospital HF"]
+
+
+@pytest.mark.parametrize("url_name", LISTS)
+def test_every_orderable_column_sorts_both_ways(url_name, login, alice):
+    client = login(alice)
+    table = client.get(reverse(url_name)).context["table"]
+    for column in table.columns:
+        if column.orderable:
+            for order in (column.name, f"-{column.name}"):
+                assert client.get(reverse(url_name), {"sort": order}).status_code == 200, order
+
+
+def test_sorting_orders_rows(login, alice):
+    client = login(alice)
+    names = [
+        o.name for o in rows(client.get(reverse("hpregister:organisation_list"), {"sort": "-shares", "per_page": 3}))
+    ]
+    assert names == ["Helse Midt-Norge RHF", "Trondheim", "Ålesund"]
+
+
+@pytest.mark.parametrize("url_name", LISTS)
+def test_list_query_count_does_not_grow_with_page_size(url_name, login, alice, org):
+    for n in range(60):
+        Gap.objects.create(code=f"X-{n}", kind=GapKind.FINDING, title=f"x{n}", organisation=org("Melhus"))
+        Risk.objects.create(title=f"risk {n}", organisation=org("Melhus"))
+    client = login(alice)
+    client.get(reverse(url_name))  # warm caches (session, content types)
+    counts = []
+    for per_page in (1, 100):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(url_name), {"per_page": per_page}).status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 12
+
+
+def test_page_size_is_capped(login, alice, settings):
+    settings.LIST_MAX_PAGE_SIZE = 5
+    response = login(alice).get(reverse("hpregister:organisation_list"), {"per_page": 100000})
+    assert len(rows(response)) == 5
+
+
+def test_privacy_officer_edits_a_gap_and_the_change_is_in_the_history(login, alice):
+    gap = Gap.objects.get(code="ARK-2")
+    client = login(alice)
+    form = client.get(reverse("compliance:gap_edit", args=[gap.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(status=GapStatus.IN_PROGRESS, obligations=[], organisation=gap.organisation_id)
+    response = client.post(reverse("compliance:gap_edit", args=[gap.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else None
+    gap.refresh_from_db()
+    assert gap.status == GapStatus.IN_PROGRESS
+    latest = gap.history.latest()
+    assert latest.history_user == alice
+    assert gap.history.count() == 2
+    page = client.get(gap.get_absolute_url())
+    entry = page.context["history"][0]
+    assert entry["user"] == alice
+    assert [c["field"] for c in entry["changes"]] == ["status"]
+    assert "In progress" in str(entry["changes"][0]["new"]) or "Under arbeid" in str(entry["changes"][0]["new"])
+
+
+def test_bad_input_is_refused_next_to_the_field_and_nothing_is_saved(login, alice):
+    gap = Gap.objects.get(code="ARK-3")
+    client = login(alice)
+    response = client.post(
+        reverse("compliance:gap_edit", args=[gap.pk]),
+        {
+            "code": "ARK-3",
+            "kind": GapKind.ARCHIVE,
+            "title": "",
+            "organisation": gap.organisation_id,
+            "status": GapStatus.OPEN,
+            "reported": "March 2025",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"title", "reported"}
+    html = response.content.decode()
+    assert 'id="id_title_error"' in html and 'aria-invalid="true"' in html
+    gap.refresh_from_db()
+    assert gap.title != "" and gap.history.count() == 1
+
+
+def test_privacy_officer_cannot_record_for_another_organisation(login, bob, org):
+    response = login(bob).post(
+        reverse("compliance:gap_add"),
+        {"code": "X-1", "kind": GapKind.FINDING, "title": "Sneaky", "organisation": org("Melhus").pk, "status": "open"},
+    )
+    assert response.status_code == 200
+    assert "organisation" in response.context["form"].errors
+    assert not Gap.objects.filter(code="X-1").exists()
+
+
+def test_privacy_officer_adds_a_gap_for_their_organisation(login, bob, org):
+    response = login(bob).post(
+        reverse("compliance:gap_add"),
+        {
+            "code": "SO-9",
+            "kind": GapKind.FINDING,
+            "title": "Log review missing",
+            "organisation": org("St. Olavs hospital HF").pk,
+            "status": "open",
+        },
+    )
+    assert response.status_code == 302
+    gap = Gap.objects.get(code="SO-9")
+    assert gap.history.get().history_user == bob
+
+
+def test_detail_page_shows_history_and_no_edit_button_for_a_manager(login, mona):
+    risk = Risk.objects.get(title="Lange ventetider")
+    response = login(mona).get(risk.get_absolute_url())
+    assert response.context["can_edit"] is False
+    assert response.context["history"][0]["reason"] == "Loaded from reference data"
+    assert reverse("risks:risk_edit", args=[risk.pk]) not in response.content.decode()
+
+
+def test_top10_derives_previous_rank_from_previous_period(login, mona):
+    entries = login(mona).get(reverse("risks:top10")).context["entries"]
+    assert [(e.rank, e.previous_rank) for e in entries] == [
+        (1, 1),
+        (2, 2),
+        (3, 3),
+        (4, 4),
+        (5, 5),
+        (6, 6),
+        (7, 7),
+        (8, 9),
+        (9, None),
+        (10, None),
+    ]
+
+
+def test_top10_is_empty_for_a_user_outside_the_regional_authority(login, carol):
+    assert login(carol).get(reverse("risks:top10")).context["period"] is None
+
+
+def test_organisations_are_never_deleted_through_the_app(login, alice):
+    melhus = Organisation.objects.get(name="Melhus")
+    assert login(alice).post(f"/organisations/{melhus.pk}/delete/").status_code == 404
+    assert Organisation.objects.filter(pk=melhus.pk).exists()
