@@ -25,9 +25,7 @@ setup: $(STAMP)
 # Web server and Celery worker (with beat) together; Ctrl-C stops both.
 run: setup
 	@echo "HP Register on http://$(HOST):$(PORT)/  (demo users: see README.md; Ctrl-C stops)"
-	@$(VENV)/bin/celery -A hpregister worker --beat --loglevel=INFO --concurrency=2 & CELERY_PID=$$!; \
-	trap 'kill $$CELERY_PID 2>/dev/null; wait $$CELERY_PID 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py devserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest -m "not integration" -p no:cacheprovider
