@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, Organisation
+from .models import Membership, Organisation, Reminder
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
@@ -32,3 +33,21 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["role", "organisation"]
     search_fields = ["user__username", "user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["subject", "email", "kind", "threshold", "deadline", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["subject", "email"]
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+    actions = ["resend"]
+
+    @admin.action(description=_("Send again"))
+    def resend(self, request, queryset):
+        from .tasks import deliver_reminder
+
+        ids = list(queryset.filter(status=Reminder.Status.FAILED).values_list("pk", flat=True))
+        for pk in ids:
+            deliver_reminder.delay(pk)
+        self.message_user(request, _("%(count)d failed reminders queued again.") % {"count": len(ids)})

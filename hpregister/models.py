@@ -86,3 +86,58 @@ class ReferenceLoad(models.Model):
 
     def __str__(self):
         return f"{self.dataset}:{self.key}"
+
+
+class Reminder(models.Model):
+    """The reminder ledger: one row per message the register sends, whatever the transport.
+
+    The unique constraint makes a duplicate impossible even when two sweeps or two workers run at once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("object type")
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=80)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    threshold = models.CharField(_("threshold"), max_length=20, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reminders",
+        verbose_name=_("recipient"),
+    )
+    email = models.EmailField(_("e-mail address"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminder ledger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "deadline", "threshold", "email"],
+                name="reminder_unique_per_threshold_and_recipient",
+                nulls_distinct=False,
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.email} ({self.get_status_display()})"

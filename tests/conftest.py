@@ -94,3 +94,15 @@ def login(client):
 @pytest.fixture
 def org():
     return lambda name: Organisation.objects.get(name=name)
+
+
+@pytest.fixture(autouse=True)
+def celery_eager(request):
+    """Unit tests run Celery tasks in-process; integration tests use a real worker."""
+    from hpregister.celery import app
+
+    eager = request.node.get_closest_marker("integration") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous

@@ -1,0 +1,67 @@
+"""All mail goes through here: it is recorded in the reminder ledger, then sent after commit by Celery."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Reminder
+
+logger = logging.getLogger(__name__)
+
+# Errors worth retrying: the server is down or busy, not a refused address.
+TRANSIENT_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError, OSError)
+
+
+def queue_mail(*, email: str, subject: str, body_text: str, body_html: str = "", **ledger) -> Reminder | None:
+    """Record a message in the ledger and send it after the transaction commits.
+
+    ``ledger`` takes the Reminder fields that identify it (content_type, object_id, kind, deadline,
+    threshold, recipient). Returns None when the same reminder is already in the ledger.
+    """
+    reminder, created = Reminder.objects.get_or_create(
+        email=email,
+        content_type=ledger.pop("content_type", None),
+        object_id=ledger.pop("object_id", None),
+        kind=ledger.pop("kind", "message"),
+        deadline=ledger.pop("deadline", None),
+        threshold=ledger.pop("threshold", ""),
+        defaults={"subject": subject, "body_text": body_text, "body_html": body_html, **ledger},
+    )
+    if not created:
+        return None
+    from .tasks import deliver_reminder
+
+    transaction.on_commit(lambda: deliver_reminder.delay(reminder.pk))
+    return reminder
+
+
+def deliver(reminder_id: int) -> str:
+    """Send one ledger row. Claimed with a conditional UPDATE so two workers never both send it."""
+    claimed = Reminder.objects.filter(
+        pk=reminder_id, status__in=[Reminder.Status.PENDING, Reminder.Status.FAILED]
+    ).update(status=Reminder.Status.SENDING)
+    if not claimed:
+        return "skipped"
+    reminder = Reminder.objects.get(pk=reminder_id)
+    message = EmailMultiAlternatives(
+        subject=reminder.subject, body=reminder.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[reminder.email]
+    )
+    if reminder.body_html:
+        message.attach_alternative(reminder.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:
+        Reminder.objects.filter(pk=reminder_id).update(
+            status=Reminder.Status.FAILED, attempts=reminder.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"
+        )
+        raise
+    Reminder.objects.filter(pk=reminder_id).update(
+        status=Reminder.Status.SENT, attempts=reminder.attempts + 1, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"
