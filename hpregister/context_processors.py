@@ -4,7 +4,7 @@ from .access import Access
 
 NAVIGATION = [
     ("dashboard", _("Dashboard"), ""),
-    ("incidents:breachcount_list", _("Incidents"), "/incidents/"),
+    ("incidents:incident_list", _("Incidents"), "/incidents/"),
     ("risks:risk_list", _("Risks"), "/risks/"),
     ("compliance:obligation_list", _("Compliance"), "/compliance/"),
     ("hpregister:organisation_list", _("Organisations"), "/organisations/"),

@@ -24,14 +24,20 @@ def queue_mail(*, email: str, subject: str, body_text: str, body_html: str = "",
     ``ledger`` takes the Reminder fields that identify it (content_type, object_id, kind, deadline,
     threshold, recipient). Returns None when the same reminder is already in the ledger.
     """
+    identity = {
+        "email": email,
+        "content_type": ledger.pop("content_type", None),
+        "object_id": ledger.pop("object_id", None),
+        "kind": ledger.pop("kind", "message"),
+        "deadline": ledger.pop("deadline", None),
+        "threshold": ledger.pop("threshold", ""),
+    }
+    key = Reminder.make_key(
+        content_type_id=identity["content_type"].pk if identity["content_type"] else None,
+        **{k: v for k, v in identity.items() if k != "content_type"},
+    )
     reminder, created = Reminder.objects.get_or_create(
-        email=email,
-        content_type=ledger.pop("content_type", None),
-        object_id=ledger.pop("object_id", None),
-        kind=ledger.pop("kind", "message"),
-        deadline=ledger.pop("deadline", None),
-        threshold=ledger.pop("threshold", ""),
-        defaults={"subject": subject, "body_text": body_text, "body_html": body_html, **ledger},
+        key=key, defaults={**identity, "subject": subject, "body_text": body_text, "body_html": body_html, **ledger}
     )
     if not created:
         return None

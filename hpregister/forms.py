@@ -43,16 +43,36 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 
 class ScopedModelForm(StyledFormMixin, forms.ModelForm):
-    """A ModelForm whose organisation choices are limited to what the user may record for."""
+    """A ModelForm whose organisation choices are limited to what the user may record for.
+
+    ``fieldsets`` (optional): [(legend, [field names]), ...] renders the form in sections.
+    """
 
     uses_access = True
     organisation_fields = ("organisation", "organisations")
+    fieldsets: list = []
 
-    def __init__(self, *args, access: Access, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.access = access
+        self.user = user
+        self.access = access = Access.for_user(user)
         editable = access.editable_organisation_ids()
         queryset = Organisation.objects.all() if editable is None else Organisation.objects.filter(pk__in=editable)
         for name in self.organisation_fields:
             if name in self.fields:
                 self.fields[name].queryset = queryset
+
+    def sections(self):
+        """Bound fields grouped by ``fieldsets``; fields not named there come last."""
+        if not self.fieldsets:
+            return [(None, list(self))]
+        named = set()
+        sections = []
+        for legend, names in self.fieldsets:
+            fields = [self[name] for name in names if name in self.fields]
+            named.update(names)
+            sections.append((legend, fields))
+        rest = [bf for bf in self if bf.name not in named]
+        if rest:
+            sections.append((None, rest))
+        return sections

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -91,7 +93,8 @@ class ReferenceLoad(models.Model):
 class Reminder(models.Model):
     """The reminder ledger: one row per message the register sends, whatever the transport.
 
-    The unique constraint makes a duplicate impossible even when two sweeps or two workers run at once.
+    ``key`` identifies (object, kind, deadline, threshold, recipient); its unique index makes a duplicate
+    impossible even when two sweeps or two workers run at once, on SQLite and PostgreSQL alike.
     """
 
     class Status(models.TextChoices):
@@ -105,6 +108,7 @@ class Reminder(models.Model):
         "contenttypes.ContentType", null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("object type")
     )
     object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    key = models.CharField(_("key"), max_length=400, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=80)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     threshold = models.CharField(_("threshold"), max_length=20, blank=True)
@@ -130,14 +134,24 @@ class Reminder(models.Model):
         ordering = ["-created"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminder ledger")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id", "kind", "deadline", "threshold", "email"],
-                name="reminder_unique_per_threshold_and_recipient",
-                nulls_distinct=False,
-            ),
-        ]
         indexes = [models.Index(fields=["status", "created"])]
 
     def __str__(self):
         return f"{self.subject} → {self.email} ({self.get_status_display()})"
+
+    @staticmethod
+    def make_key(*, content_type_id, object_id, kind, deadline, threshold, email) -> str:
+        when = deadline.astimezone(datetime.UTC).isoformat() if deadline else "-"
+        return f"{content_type_id or '-'}:{object_id or '-'}:{kind}:{when}:{threshold}:{email.lower()}"
+
+    def save(self, *args, **kwargs):
+        if not self.key:
+            self.key = self.make_key(
+                content_type_id=self.content_type_id,
+                object_id=self.object_id,
+                kind=self.kind,
+                deadline=self.deadline,
+                threshold=self.threshold,
+                email=self.email,
+            )
+        super().save(*args, **kwargs)

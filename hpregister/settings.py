@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# --- Register rules ---------------------------------------------------------------------------
+# A processor's notice later than this after it detected a breach is flagged as not "without undue delay".
+PROCESSOR_NOTICE_LIMIT_HOURS = int(os.environ.get("PROCESSOR_NOTICE_LIMIT_HOURS", "24"))
+
 # --- Tables ---------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "generic/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 8

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, UpdateView
@@ -73,15 +73,16 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     def get_template_names(self):
         return [self.template_name]
 
-    def get_paginate_by(self, table_data):
+    def get_table_pagination(self, table):
+        # Only django-tables2 paginates (ListView's own pagination would count the rows a second time).
         try:
             per_page = int(self.request.GET.get("per_page", settings.LIST_PAGE_SIZE))
         except ValueError:
             per_page = settings.LIST_PAGE_SIZE
-        return max(1, min(per_page, settings.LIST_MAX_PAGE_SIZE))
+        return {"per_page": max(1, min(per_page, settings.LIST_MAX_PAGE_SIZE))}
 
     def get_table_kwargs(self):
-        # per_page is read by get_paginate_by (bounded), not by django-tables2 (unbounded).
+        # per_page is read by get_table_pagination (bounded), not by django-tables2 (unbounded).
         return {"per_page_field": "_per_page"}
 
     def get_export_filename(self, export_format):
@@ -159,7 +160,7 @@ class ObjectEditView(ScopedMixin, UpdateView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if hasattr(self.get_form_class(), "uses_access"):
-            kwargs["access"] = self.access
+            kwargs["user"] = self.request.user
         return kwargs
 
     def form_valid(self, form):
@@ -231,3 +232,42 @@ class OrganisationListView(ObjectListView):
 class OrganisationView(ObjectDetailView):
     model = Organisation
     fields = ["name", "kind", "shares", "ownership_percent", "role_in_register", "is_operator", "email"]
+
+
+class ChildObjectEditView(ObjectEditView):
+    """Add or edit an object that belongs to a parent (a measure of an incident, say).
+
+    The parent must be visible (else 404) and editable by the user (else 403); the child is looked up
+    under its parent, so a foreign id in the URL is a 404.
+    """
+
+    parent_model = None
+    parent_field = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        self.parent = get_object_or_404(self.parent_model.objects.visible_to(request.user), pk=kwargs["parent_pk"])
+        if not Access.for_user(request.user).can_edit(self.parent):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(self.model.objects.filter(**{self.parent_field: self.parent}), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if kwargs.get("instance") is None:
+            kwargs["instance"] = self.model(**{self.parent_field: self.parent})
+        return kwargs
+
+    def get_success_url(self):
+        return self.parent.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["parent"] = self.parent
+        ctx["cancel_url"] = self.parent.get_absolute_url()
+        return ctx

@@ -2,7 +2,47 @@ from django.contrib import admin
 
 from hpregister.admin import ScopedAdmin
 
-from .models import BreachCount
+from .models import BreachCount, Incident, IncidentMeasure, IncidentOrganisation, Notification
+
+
+class IncidentOrganisationInline(admin.TabularInline):
+    model = IncidentOrganisation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class NotificationInline(admin.TabularInline):
+    model = Notification
+    extra = 0
+
+
+class IncidentMeasureInline(admin.TabularInline):
+    model = IncidentMeasure
+    extra = 0
+
+
+@admin.register(Incident)
+class IncidentAdmin(ScopedAdmin):
+    list_display = ["reference", "title", "category", "aware_at", "risk_level", "status"]
+    list_filter = ["status", "category", "risk_level"]
+    search_fields = ["title", "description"]
+    readonly_fields = ["year", "number", "created_at", "created_by"]
+    inlines = [IncidentOrganisationInline, NotificationInline, IncidentMeasureInline]
+    filter_horizontal = ["risks", "obligations"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ScopedAdmin):
+    list_display = ["incident", "phase", "channel", "sent_at", "case_reference"]
+    list_filter = ["phase", "channel"]
+    list_select_related = ["incident"]
+
+
+@admin.register(IncidentMeasure)
+class IncidentMeasureAdmin(ScopedAdmin):
+    list_display = ["description", "incident", "status", "due_on", "done_on"]
+    list_filter = ["status"]
+    list_select_related = ["incident"]
 
 
 @admin.register(BreachCount)

@@ -1,10 +1,45 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hpregister.filters import SearchFilterSet
+from hpregister.filters import SearchFilterSet, organisation_filter
 
-from .choices import IncidentCategory
-from .models import BreachCount
+from .choices import IncidentCategory, IncidentStatus
+from .models import BreachCount, Incident
+
+CLOCK_FLAGS = [
+    ("due_24h", _("Deadline within 24 h")),
+    ("overdue", _("Overdue")),
+    ("not_notified", _("Not notified")),
+    ("art34_pending", _("Art. 34 pending")),
+]
+
+
+class IncidentFilterSet(SearchFilterSet):
+    search_fields = ("title", "description", "processor")
+    status = django_filters.MultipleChoiceFilter(choices=IncidentStatus.choices, label=_("Status"))
+    category = django_filters.ChoiceFilter(choices=IncidentCategory.choices, label=_("Category"))
+    organisation = organisation_filter(field_name="organisations")
+    year = django_filters.NumberFilter(label=_("Year"))
+    clock = django_filters.MultipleChoiceFilter(
+        choices=CLOCK_FLAGS, method="filter_clock", label=_("Deadline"), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["q", "status", "category", "organisation", "year", "clock"]
+
+    def filter_clock(self, queryset, name, values):
+        for flag in values:
+            if flag == "due_24h":
+                queryset = queryset.filter(pk__in=Incident.objects.due_within(24).values("pk"))
+            elif flag == "overdue":
+                queryset = queryset.filter(pk__in=Incident.objects.overdue().values("pk"))
+            elif flag == "not_notified":
+                queryset = queryset.filter(pk__in=Incident.objects.awaiting_notification().values("pk"))
+            elif flag == "art34_pending":
+                queryset = queryset.filter(pk__in=Incident.objects.art34_pending().values("pk"))
+        return queryset
 
 
 class BreachCountFilterSet(SearchFilterSet):

@@ -1,11 +1,529 @@
-from django.db import models
+"""Personal-data breaches (avvik) and their GDPR Art. 33/34 follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, Min, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hpregister.models import ScopedModel
+from hpregister.models import Organisation, ScopedModel, ScopedQuerySet
+from hpregister.timeutils import OSLO, deadline_after
 
-from .choices import IncidentCategory
+from .choices import (
+    Channel,
+    DataCategory,
+    HowKnown,
+    IncidentCategory,
+    IncidentStatus,
+    MeasureStatus,
+    Phase,
+    RiskLevel,
+    SubjectsDecision,
+)
+
+NOTIFICATION_HOURS = 72  # GDPR Art. 33(1)
+OPEN_MEASURE_STATUSES = [MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS]
+SUBJECT_EXCEPTIONS = [SubjectsDecision.UNINTELLIGIBLE, SubjectsDecision.RISK_REMOVED, SubjectsDecision.PUBLIC_NOTICE]
+
+
+class IncidentQuerySet(ScopedQuerySet):
+    def with_clock(self):
+        """Annotate the first notification and whether one exists (for lists: one query, any page size)."""
+        return self.annotate(
+            first_notified_at=Min("notifications__sent_at", filter=Q(notifications__phase=Phase.INITIAL)),
+        )
+
+    def live(self):
+        return self.exclude(status__in=[IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN])
+
+    def awaiting_notification(self):
+        """Live incidents whose Datatilsynet clock runs: no initial notification, no decision not to notify."""
+        has_initial = Notification.objects.filter(incident=OuterRef("pk"), phase=Phase.INITIAL)
+        return self.live().exclude(risk_level=RiskLevel.UNLIKELY).filter(~Exists(has_initial))
+
+    def overdue(self, now=None):
+        now = now or timezone.now()
+        return self.awaiting_notification().filter(aware_at__lt=now - dt.timedelta(hours=NOTIFICATION_HOURS))
+
+    def due_within(self, hours: int, now=None):
+        now = now or timezone.now()
+        start = now - dt.timedelta(hours=NOTIFICATION_HOURS)
+        return self.awaiting_notification().filter(aware_at__gte=start, aware_at__lt=start + dt.timedelta(hours=hours))
+
+    def art34_pending(self):
+        return (
+            self.live()
+            .filter(risk_level=RiskLevel.HIGH, subjects_informed_at__isnull=True)
+            .exclude(subjects_decision__in=[*SUBJECT_EXCEPTIONS, SubjectsDecision.NOT_REQUIRED])
+        )
+
+
+class Incident(ScopedModel):
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    number = models.PositiveIntegerField(_("number"), editable=False)
+
+    # What happened
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("what happened and how"))
+    main_cause = models.TextField(_("main cause"), blank=True)
+    category = models.CharField(_("category"), max_length=30, choices=IncidentCategory.choices)
+    breach_confidentiality = models.BooleanField(_("confidentiality breach"), default=False)
+    breach_integrity = models.BooleanField(_("integrity breach"), default=False)
+    breach_availability = models.BooleanField(_("availability breach"), default=False)
+    occurred_from = models.DateTimeField(_("occurred from"), null=True, blank=True)
+    occurred_to = models.DateTimeField(_("occurred until"), null=True, blank=True)
+    ongoing = models.BooleanField(_("still ongoing"), default=False)
+    discovered_at = models.DateTimeField(_("discovered"))
+    aware_at = models.DateTimeField(
+        _("became aware"), help_text=_("When the controller became aware: the 72-hour clock starts here.")
+    )
+    awareness_basis = models.TextField(_("basis for awareness"), blank=True)
+    how_known = models.CharField(_("how it became known"), max_length=20, choices=HowKnown.choices)
+
+    # Who and what is affected
+    organisations = models.ManyToManyField(
+        Organisation, through="IncidentOrganisation", related_name="incidents", verbose_name=_("affected organisations")
+    )
+    processor = models.CharField(_("processor involved"), max_length=200, blank=True)
+    processor_detected_at = models.DateTimeField(_("processor detected it"), null=True, blank=True)
+    processor_notified_at = models.DateTimeField(_("processor notified us"), null=True, blank=True)
+    data_categories = models.JSONField(_("categories of personal data"), default=list, blank=True)
+    subjects_count = models.PositiveIntegerField(_("approximate number of data subjects"), null=True, blank=True)
+    records_count = models.PositiveIntegerField(_("approximate number of records"), null=True, blank=True)
+    subjects_relation = models.CharField(_("relation to the people affected"), max_length=300, blank=True)
+    data_location = models.TextField(_("where the data is now"), blank=True)
+    likely_consequences = models.TextField(_("likely consequences"), blank=True)
+    measures_taken = models.TextField(_("measures taken"), blank=True)
+    measures_planned = models.TextField(_("measures planned"), blank=True)
+    contact_point = models.CharField(_("contact point"), max_length=300, blank=True)
+
+    # Assessment and decisions
+    risk_level = models.CharField(_("risk to the data subjects"), max_length=20, choices=RiskLevel.choices, blank=True)
+    risk_rationale = models.TextField(_("rationale for the risk assessment"), blank=True)
+    subjects_decision = models.CharField(
+        _("informing the data subjects (Art. 34)"), max_length=20, choices=SubjectsDecision.choices, blank=True
+    )
+    subjects_rationale = models.TextField(_("rationale for the Art. 34 decision"), blank=True)
+    subjects_informed_at = models.DateTimeField(_("data subjects informed"), null=True, blank=True)
+    subjects_informed_how = models.CharField(_("how they were informed"), max_length=300, blank=True)
+    police_notified_at = models.DateTimeField(_("police (Kripos) notified"), null=True, blank=True)
+    police_reference = models.CharField(_("police reference"), max_length=100, blank=True)
+
+    # Links and lifecycle
+    risks = models.ManyToManyField("risks.Risk", blank=True, related_name="incidents", verbose_name=_("risks"))
+    obligations = models.ManyToManyField(
+        "compliance.Obligation", blank=True, related_name="incidents", verbose_name=_("duties it shows a failure of")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.REGISTERED
+    )
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+
+    history = HistoricalRecords(m2m_fields=[risks, obligations])
+
+    objects = IncidentQuerySet.as_manager()
+    organisation_path = "organisations"
+
+    class Meta:
+        ordering = ["-aware_at", "-pk"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="incident_unique_reference"),
+            models.CheckConstraint(
+                condition=Q(breach_confidentiality=True) | Q(breach_integrity=True) | Q(breach_availability=True),
+                name="incident_has_a_breach_type",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=IncidentStatus.WITHDRAWN) | ~Q(withdrawn_reason=""),
+                name="incident_withdrawal_has_a_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "aware_at"]), models.Index(fields=["aware_at"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("incidents:incident_detail", args=[self.pk])
+
+    # --- reference -----------------------------------------------------------------------------
+    @property
+    def reference(self) -> str:
+        if self.number is None:
+            return "AVVIK"
+        return f"AVVIK-{self.year}-{self.number:04d}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            return super().save(*args, **kwargs)
+        self.year = timezone.localtime(timezone.now(), OSLO).year
+        for _attempt in range(5):  # two privacy officers registering at once: the unique constraint decides
+            last = Incident.objects.filter(year=self.year).aggregate(n=models.Max("number"))["n"] or 0
+            self.number = last + 1
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                self.pk = None
+                continue
+        raise IntegrityError("Could not allocate an incident number")
+
+    def clean(self):
+        errors = {}
+        if not (self.breach_confidentiality or self.breach_integrity or self.breach_availability):
+            errors["breach_confidentiality"] = _("Choose at least one breach type.")
+        if self.discovered_at and self.aware_at and self.aware_at < self.discovered_at:
+            errors["aware_at"] = _("Awareness cannot come before discovery.")
+        if self.occurred_from and self.occurred_to and self.occurred_to < self.occurred_from:
+            errors["occurred_to"] = _("The end of the period cannot be before its start.")
+        if self.occurred_to and self.ongoing:
+            errors["occurred_to"] = _("An ongoing breach has no end yet.")
+        if self.processor_notified_at and not self.processor:
+            errors["processor"] = _("Name the processor that notified you.")
+        if (
+            self.processor_detected_at
+            and self.processor_notified_at
+            and (self.processor_notified_at < self.processor_detected_at)
+        ):
+            errors["processor_notified_at"] = _("The processor cannot notify before it detected the breach.")
+        if self.risk_level and not self.risk_rationale.strip():
+            errors["risk_rationale"] = _("Give the rationale for the risk assessment (Art. 33(5)).")
+        if self.subjects_decision in SUBJECT_EXCEPTIONS and not self.subjects_rationale.strip():
+            errors["subjects_rationale"] = _("Give the rationale for the exception.")
+        if self.subjects_decision == SubjectsDecision.NOT_REQUIRED and self.risk_level == RiskLevel.HIGH:
+            errors["subjects_decision"] = _(
+                "With a high risk the data subjects must be informed unless an exception applies."
+            )
+        if self.subjects_informed_at and not self.subjects_informed_how.strip():
+            errors["subjects_informed_how"] = _("Say how the data subjects were informed.")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- the legal clock -----------------------------------------------------------------------
+    @property
+    def deadline(self) -> dt.datetime | None:
+        """Datatilsynet's deadline: awareness + 72 elapsed hours (Art. 33(1)); weekends and holidays count."""
+        return deadline_after(self.aware_at, NOTIFICATION_HOURS) if self.aware_at else None
+
+    @property
+    def notification_required(self) -> bool | None:
+        """None until assessed; False only when the breach is unlikely to result in a risk."""
+        if not self.risk_level:
+            return None
+        return self.risk_level != RiskLevel.UNLIKELY
+
+    def first_notification_at(self):
+        if hasattr(self, "first_notified_at"):
+            return self.first_notified_at
+        if self.pk is None:
+            return None
+        return self.notifications.filter(phase=Phase.INITIAL).aggregate(t=Min("sent_at"))["t"]
+
+    def clock(self, now=None) -> dict:
+        """State of the 72-hour clock: 'notified', 'not_required', 'overdue', 'soon' (< 24 h) or 'running'."""
+        now = now or timezone.now()
+        notified = self.first_notification_at()
+        deadline = self.deadline
+        if notified:
+            return {
+                "state": "notified",
+                "deadline": deadline,
+                "at": notified,
+                "late": notified > deadline,
+                "delta": notified - deadline,
+            }
+        if self.notification_required is False:
+            return {"state": "not_required", "deadline": deadline, "delta": None, "late": False}
+        remaining = deadline - now
+        if self.status in (IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN):
+            state = "stopped"
+        elif remaining.total_seconds() < 0:
+            state = "overdue"
+        elif remaining <= dt.timedelta(hours=24):
+            state = "soon"
+        else:
+            state = "running"
+        return {"state": state, "deadline": deadline, "delta": remaining, "late": remaining.total_seconds() < 0}
+
+    @property
+    def processor_delay(self) -> dt.timedelta | None:
+        if self.processor_detected_at and self.processor_notified_at:
+            return self.processor_notified_at - self.processor_detected_at
+        return None
+
+    @property
+    def processor_late(self) -> bool:
+        delay = self.processor_delay
+        return delay is not None and delay > dt.timedelta(hours=settings.PROCESSOR_NOTICE_LIMIT_HOURS)
+
+    @property
+    def follow_up_notification_open(self) -> bool:
+        """A phased ("trinnvis") initial notification keeps a duty open until the final one is sent."""
+        notifications = list(self.notifications.all())
+        phased = any(n.phase == Phase.INITIAL and n.phased for n in notifications)
+        return phased and not any(n.phase == Phase.FINAL for n in notifications)
+
+    @property
+    def police_follow_up_open(self) -> bool:
+        """Address-protected patients among the data: Kripos must be notified (the sector's norm)."""
+        return DataCategory.ADDRESS_PROTECTED in (self.data_categories or []) and self.police_notified_at is None
+
+    @property
+    def art34_pending(self) -> bool:
+        return (
+            self.risk_level == RiskLevel.HIGH
+            and self.subjects_informed_at is None
+            and self.subjects_decision not in [*SUBJECT_EXCEPTIONS, SubjectsDecision.NOT_REQUIRED]
+        )
+
+    @property
+    def breach_types(self) -> list[str]:
+        return [
+            str(label)
+            for flag, label in (
+                (self.breach_confidentiality, _("confidentiality")),
+                (self.breach_integrity, _("integrity")),
+                (self.breach_availability, _("availability")),
+            )
+            if flag
+        ]
+
+    def data_category_labels(self) -> list[str]:
+        labels = dict(DataCategory.choices)
+        return [str(labels.get(code, code)) for code in self.data_categories or []]
+
+    # --- lifecycle -----------------------------------------------------------------------------
+    def derived_status(self) -> str:
+        if self.status in (IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN):
+            return self.status
+        if self.pk and self.measures.filter(status__in=OPEN_MEASURE_STATUSES).exists():
+            return IncidentStatus.MEASURES
+        if not self.risk_level:
+            return IncidentStatus.REGISTERED
+        if self.notification_required and not self.first_notification_at():
+            return IncidentStatus.ASSESSED
+        return IncidentStatus.NOTIFIED
+
+    def refresh_status(self) -> None:
+        status = self.derived_status()
+        if status != self.status:
+            self.status = status
+            self.save(update_fields=["status"])
+
+    def open_measures(self):
+        return self.measures.filter(status__in=OPEN_MEASURE_STATUSES)
+
+
+class IncidentOrganisation(ScopedModel):
+    """An affected health organisation (an independent controller) and whether it has been informed."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="affected")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    informed_at = models.DateTimeField(_("informed"), null=True, blank=True)
+    informed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("informed by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    organisation_path = "incident__organisations"
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = _("affected organisation")
+        verbose_name_plural = _("affected organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "organisation"], name="incident_organisation_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.organisation)
+
+    def clean(self):
+        if self.acknowledged_at and not self.informed_at:
+            raise ValidationError({"acknowledged_at": _("Record when the organisation was informed first.")})
+        if self.acknowledged_at and self.informed_at and self.acknowledged_at < self.informed_at:
+            raise ValidationError({"acknowledged_at": _("Acknowledgement cannot come before the notice.")})
+
+
+class Notification(ScopedModel):
+    """One submission to Datatilsynet. A breach has a history of them, not one date."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("incident")
+    )
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    phased = models.BooleanField(
+        _("phased (trinnvis) notification"),
+        default=False,
+        help_text=_("The initial notification is incomplete; a final notification will follow."),
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ALTINN)
+    sent_at = models.DateTimeField(_("sent"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    case_reference = models.CharField(_("Datatilsynet's case reference"), max_length=100, blank=True)
+    delay_reason = models.TextField(_("reasons for the delay"), blank=True)
+    summary = models.TextField(_("what was reported"), blank=True)
+
+    history = HistoricalRecords()
+    organisation_path = "incident__organisations"
+
+    class Meta:
+        ordering = ["incident", "sent_at"]
+        verbose_name = _("notification to Datatilsynet")
+        verbose_name_plural = _("notifications to Datatilsynet")
+
+    def __str__(self):
+        return f"{self.incident.reference}: {self.get_phase_display()}"
+
+    def clean(self):
+        if not self.incident_id or not self.sent_at:
+            return
+        incident = self.incident
+        earlier = incident.notifications.exclude(pk=self.pk)
+        if self.phase == Phase.INITIAL and earlier.filter(phase=Phase.INITIAL).exists():
+            raise ValidationError({"phase": _("The initial notification is already recorded.")})
+        if self.phase != Phase.INITIAL and not earlier.filter(phase=Phase.INITIAL).exists():
+            raise ValidationError({"phase": _("Record the initial notification first.")})
+        if self.sent_at < incident.aware_at:
+            raise ValidationError({"sent_at": _("A notification cannot be sent before the controller became aware.")})
+        first = self.phase == Phase.INITIAL
+        if first and self.sent_at > incident.deadline and not self.delay_reason.strip():
+            raise ValidationError(
+                {"delay_reason": _("Sent after the 72-hour deadline: give the reasons for the delay (Art. 33(1)).")}
+            )
+        if self.phase != Phase.INITIAL and self.phased:
+            raise ValidationError({"phased": _("Only the initial notification can be phased.")})
+
+
+class IncidentMeasure(ScopedModel):
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="measures", verbose_name=_("incident")
+    )
+    description = models.TextField(_("description"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    history = HistoricalRecords()
+    organisation_path = "incident__organisations"
+
+    class Meta:
+        ordering = ["incident", "due_on", "pk"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=MeasureStatus.DONE) | Q(done_on__isnull=False),
+                name="incident_measure_done_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=MeasureStatus.CANCELLED) | ~Q(cancel_reason=""),
+                name="incident_measure_cancel_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:80]
+
+    def get_absolute_url(self):
+        return self.incident.get_absolute_url() + "#measures"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_MEASURE_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()
+
+    def clean(self):
+        if self.status == MeasureStatus.DONE and not self.done_on:
+            raise ValidationError({"done_on": _("Give the date the measure was done.")})
+        if self.status == MeasureStatus.CANCELLED and not self.cancel_reason.strip():
+            raise ValidationError({"cancel_reason": _("Give the reason for cancelling the measure.")})
+        if self.done_on and self.done_on > timezone.localdate():
+            raise ValidationError({"done_on": _("The date cannot be in the future.")})
+
+
+def close_incident(*, incident: Incident, user) -> None:
+    """Close an incident: only when every measure is done or cancelled with a reason."""
+    if incident.status in (IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN):
+        raise ValidationError(_("The incident is already closed or withdrawn."))
+    if not incident.risk_level:
+        raise ValidationError(_("Assess the risk before closing the incident."))
+    if incident.open_measures().exists():
+        raise ValidationError(_("Every measure must be done, or cancelled with a reason, before closing."))
+    if incident.notification_required and not incident.first_notification_at():
+        raise ValidationError(_("Datatilsynet has not been notified."))
+    if incident.follow_up_notification_open:
+        raise ValidationError(_("A phased notification is open: send the final notification first."))
+    incident.status = IncidentStatus.CLOSED
+    incident.closed_at = timezone.now()
+    incident.closed_by = user
+    incident._change_reason = "Closed"
+    incident.save()
+
+
+def withdraw_incident(*, incident: Incident, user, reason: str) -> None:
+    """Withdraw (instead of deleting) an incident registered by mistake; it stays in the register."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for withdrawing the incident.")})
+    if incident.status in (IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN):
+        raise ValidationError(_("The incident is already closed or withdrawn."))
+    incident.status = IncidentStatus.WITHDRAWN
+    incident.withdrawn_reason = reason.strip()
+    incident.closed_at = timezone.now()
+    incident.closed_by = user
+    incident._change_reason = "Withdrawn"
+    incident.save()
 
 
 class BreachCount(ScopedModel):

@@ -1,8 +1,67 @@
 import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from hpregister.tables import BaseTable
+from hpregister.tables import BaseTable, LocalDateTimeColumn
+from hpregister.timeutils import humanize_duration
 
-from .models import BreachCount
+from .models import BreachCount, Incident
+
+CLOCK_LABELS = {
+    "notified": _("Notified"),
+    "not_required": _("Not required"),
+    "stopped": _("Stopped"),
+}
+
+
+class IncidentTable(BaseTable):
+    reference = tables.Column(
+        verbose_name=_("Reference"), linkify=True, order_by=("year", "number"), accessor="reference"
+    )
+    title = tables.Column(linkify=True)
+    organisations = tables.Column(verbose_name=_("Organisations"), orderable=False, empty_values=())
+    aware_at = LocalDateTimeColumn(verbose_name=_("Became aware"))
+    deadline = LocalDateTimeColumn(verbose_name=_("Deadline"), order_by=("aware_at",), accessor="deadline")
+    time_left = tables.Column(verbose_name=_("Time left"), order_by=("aware_at",), empty_values=())
+    first_notified_at = LocalDateTimeColumn(verbose_name=_("Notified"))
+
+    class Meta(BaseTable.Meta):
+        model = Incident
+        fields = (
+            "reference",
+            "title",
+            "organisations",
+            "category",
+            "aware_at",
+            "deadline",
+            "time_left",
+            "first_notified_at",
+            "status",
+        )
+        default_columns = fields
+
+    def render_organisations(self, record):
+        return ", ".join(o.name for o in record.organisations.all())
+
+    def value_organisations(self, record):
+        return self.render_organisations(record)
+
+    def render_time_left(self, record):
+        clock = record.clock()
+        state = clock["state"]
+        if state in CLOCK_LABELS:
+            return CLOCK_LABELS[state]
+        text = humanize_duration(clock["delta"])
+        if state == "overdue":
+            return format_html('<span class="hp-badge-overdue">{} {}</span>', _("Overdue by"), text)
+        return text
+
+    def value_time_left(self, record):
+        """Hours left (negative: overdue), empty once notified or not required."""
+        clock = record.clock()
+        if clock["state"] in CLOCK_LABELS:
+            return ""
+        return round(clock["delta"].total_seconds() / 3600, 1)
 
 
 class BreachCountTable(BaseTable):

@@ -5,6 +5,25 @@ from . import views
 app_name = "incidents"
 
 urlpatterns = [
+    path("", views.IncidentListView.as_view(), name="incident_list"),
+    path("add/", views.IncidentEditView.as_view(), name="incident_add"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("<int:pk>/", views.IncidentView.as_view(), name="incident_detail"),
+    path("<int:pk>/edit/", views.IncidentEditView.as_view(), name="incident_edit"),
+    path("<int:pk>/report/", views.incident_report, name="incident_report"),
+    path("<int:pk>/close/", views.incident_close, name="incident_close"),
+    path("<int:pk>/withdraw/", views.incident_withdraw, name="incident_withdraw"),
+    path("<int:parent_pk>/notifications/add/", views.NotificationEditView.as_view(), name="notification_add"),
+    path(
+        "<int:parent_pk>/notifications/<int:pk>/edit/", views.NotificationEditView.as_view(), name="notification_edit"
+    ),
+    path("<int:parent_pk>/measures/add/", views.MeasureEditView.as_view(), name="incidentmeasure_add"),
+    path("<int:parent_pk>/measures/<int:pk>/edit/", views.MeasureEditView.as_view(), name="incidentmeasure_edit"),
+    path(
+        "<int:parent_pk>/organisations/<int:pk>/edit/",
+        views.AffectedOrganisationEditView.as_view(),
+        name="incidentorganisation_edit",
+    ),
     path("counts/", views.BreachCountListView.as_view(), name="breachcount_list"),
     path("counts/<int:pk>/", views.BreachCountView.as_view(), name="breachcount_detail"),
 ]

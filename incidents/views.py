@@ -1,7 +1,159 @@
-from hpregister.views import ObjectDetailView, ObjectListView
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import filters, tables
-from .models import BreachCount
+from hpregister.access import Access
+from hpregister.timeutils import humanize_duration
+from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView
+
+from . import filters, forms, tables
+from .models import (
+    BreachCount,
+    Incident,
+    IncidentMeasure,
+    IncidentOrganisation,
+    Notification,
+    close_incident,
+    withdraw_incident,
+)
+from .report import datatilsynet_report
+from .statistics import breach_statistics
+
+
+class IncidentListView(ObjectListView):
+    queryset = Incident.objects.with_clock().prefetch_related("organisations")
+    table_class = tables.IncidentTable
+    filterset_class = filters.IncidentFilterSet
+    template_name = "incidents/incident_list.html"
+
+
+class IncidentView(ObjectDetailView):
+    model = Incident
+    queryset = Incident.objects.prefetch_related("organisations", "risks", "obligations")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        incident = self.object
+        ctx["clock"] = clock = incident.clock()
+        ctx["clock_delta"] = humanize_duration(clock["delta"]) if clock.get("delta") is not None else ""
+        ctx["processor_delay"] = humanize_duration(incident.processor_delay) if incident.processor_delay else ""
+        ctx["notifications"] = incident.notifications.select_related("sent_by")
+        ctx["measures"] = incident.measures.select_related("owner")
+        ctx["affected"] = incident.affected.select_related("organisation", "informed_by")
+        ctx["report"] = datatilsynet_report(incident)
+        return ctx
+
+
+class IncidentEditView(ObjectEditView):
+    model = Incident
+    form_class = forms.IncidentForm
+
+    def form_valid(self, form):
+        if form.instance.pk is None:
+            form.instance.created_by = self.request.user
+        form.instance.status = form.instance.derived_status()  # saved with the edit: one history entry
+        return super().form_valid(form)
+
+
+class IncidentChildEditView(ChildObjectEditView):
+    parent_model = Incident
+    parent_field = "incident"
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            self.parent.refresh_status()
+        return response
+
+
+class NotificationEditView(IncidentChildEditView):
+    model = Notification
+    form_class = forms.NotificationForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if kwargs["instance"].pk is None:
+            kwargs["instance"].sent_by = self.request.user
+        return kwargs
+
+
+class MeasureEditView(IncidentChildEditView):
+    model = IncidentMeasure
+    form_class = forms.MeasureForm
+
+
+class AffectedOrganisationEditView(IncidentChildEditView):
+    model = IncidentOrganisation
+    form_class = forms.AffectedOrganisationForm
+
+    def form_valid(self, form):
+        if "informed_at" in form.changed_data and form.cleaned_data["informed_at"]:
+            form.instance.informed_by = self.request.user
+        return super().form_valid(form)
+
+
+def _editable_incident(request, pk):
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
+    if not Access.for_user(request.user).can_edit(incident):
+        raise PermissionDenied
+    return incident
+
+
+@require_POST
+def incident_close(request, pk):
+    incident = _editable_incident(request, pk)
+    try:
+        with transaction.atomic():
+            close_incident(incident=incident, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The incident is closed."))
+    return redirect(incident)
+
+
+def incident_withdraw(request, pk):
+    incident = _editable_incident(request, pk)
+    form = forms.WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                withdraw_incident(incident=incident, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The incident is withdrawn. It stays in the register."))
+            return redirect(incident)
+    return render(
+        request,
+        "generic/object_edit.html",
+        {
+            "form": form,
+            "title": _("Withdraw %(incident)s") % {"incident": incident},
+            "cancel_url": incident.get_absolute_url(),
+        },
+    )
+
+
+def incident_report(request, pk):
+    incident = get_object_or_404(Incident.objects.visible_to(request.user).prefetch_related("organisations"), pk=pk)
+    return render(
+        request,
+        "incidents/incident_report.html",
+        {
+            "title": _("Report to Datatilsynet: %(ref)s") % {"ref": incident.reference},
+            "incident": incident,
+            "report": datatilsynet_report(incident),
+        },
+    )
+
+
+def statistics(request):
+    return render(request, "incidents/statistics.html", breach_statistics(request))
 
 
 class BreachCountListView(ObjectListView):

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hpregister.choices import MeasureStatus  # noqa: F401 - shared by the app's measures
+
 
 class Dimension(models.TextChoices):
     PROBABILITY = "probability", _("Probability")
@@ -18,10 +20,3 @@ class RiskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     MONITORED = "monitored", _("Monitored")
     CLOSED = "closed", _("Closed")
-
-
-class MeasureStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")

@@ -10,6 +10,7 @@ from compliance.models import Gap, Obligation, SubProcessor
 from hpregister.models import Organisation
 from incidents.models import BreachCount
 from risks.models import Risk
+from tests.factories import assessed, make_incident, measure, notify, oslo
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,13 @@ def members_only(**overrides):
 
 
 def objects():
+    incident = make_incident()  # St. Olavs hospital HF
+    notification = notify(assessed(incident), oslo(2026, 11, 20, 12))
     return {
+        "incident": incident.pk,
+        "notification": notification.pk,
+        "measure": measure(incident).pk,
+        "affected": incident.affected.get().pk,
         "stolav": Organisation.objects.get(name="St. Olavs hospital HF").pk,
         "gap": Gap.objects.get(code="ARK-1").pk,  # owned by Helseplattformen AS
         "obligation": Obligation.objects.get(code="HOD-1").pk,
@@ -42,6 +49,7 @@ def objects():
 
 ONLY_HP_AS = dict(bob=404, carol=404, mona=404, nina=404)
 WRITERS = dict(mona=403, nina=403)
+INCIDENT_WRITERS = login_only(carol=404, nina=404, mona=403)  # an incident of St. Olavs hospital HF
 
 # url name: (args from objects(), expected status per persona)
 MATRIX = {
@@ -66,6 +74,19 @@ MATRIX = {
     "risks:top10": ([], login_only()),
     "risks:risk_detail": (["risk"], login_only(bob=404, carol=404, nina=404)),
     "risks:risk_edit": (["risk"], login_only(bob=404, carol=404, mona=403, nina=404)),
+    "incidents:incident_list": ([], login_only()),
+    "incidents:incident_add": ([], login_only(**WRITERS)),
+    "incidents:statistics": ([], login_only()),
+    "incidents:incident_detail": (["incident"], login_only(carol=404, nina=404)),
+    "incidents:incident_report": (["incident"], login_only(carol=404, nina=404)),
+    "incidents:incident_edit": (["incident"], INCIDENT_WRITERS),
+    "incidents:incident_withdraw": (["incident"], INCIDENT_WRITERS),
+    "incidents:incident_close": (["incident"], expect(405, anonymous=302)),  # POST only
+    "incidents:notification_add": (["incident"], INCIDENT_WRITERS),
+    "incidents:notification_edit": (["incident", "notification"], INCIDENT_WRITERS),
+    "incidents:incidentmeasure_add": (["incident"], INCIDENT_WRITERS),
+    "incidents:incidentmeasure_edit": (["incident", "measure"], INCIDENT_WRITERS),
+    "incidents:incidentorganisation_edit": (["incident", "affected"], INCIDENT_WRITERS),
     "incidents:breachcount_list": ([], login_only()),
     "incidents:breachcount_detail": (["breachcount"], members_only()),
     "admin:index": ([], expect(302, root=200)),

@@ -1,0 +1,97 @@
+"""Form fields for times entered in Norwegian local time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .timeutils import OSLO, UTC, local_time_problem, oslo_to_utc
+
+SUMMER = "+02:00"
+WINTER = "+01:00"
+OFFSET_CHOICES = [
+    ("", _("(only needed when the clocks go back)")),
+    (SUMMER, _("Summer time (CEST, UTC+02:00) – the first time")),
+    (WINTER, _("Winter time (CET, UTC+01:00) – the second time")),
+]
+INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+
+class NaiveDateTimeField(forms.DateTimeField):
+    """Parses the wall-clock time only; OsloDateTimeField decides how to read it in Oslo."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value
+        return forms.fields.BaseTemporalField.to_python(self, str(value).strip())
+
+
+class OsloDateTimeWidget(forms.MultiWidget):
+    template_name = "forms/oslo_datetime_widget.html"
+
+    def __init__(self, attrs=None):
+        widgets = [
+            forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            forms.Select(choices=OFFSET_CHOICES),
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if not value:
+            return [None, ""]
+        local = timezone.localtime(value, OSLO)
+        naive = local.replace(tzinfo=None)
+        offset = ""
+        if local_time_problem(naive) == "ambiguous":
+            offset = SUMMER if local.utcoffset() == dt.timedelta(hours=2) else WINTER
+        return [naive, offset]
+
+
+class OsloDateTimeField(forms.MultiValueField):
+    """A time typed in Europe/Oslo, returned as an aware UTC datetime.
+
+    Refuses a time in the spring gap, asks which reading is meant in the autumn overlap (never guesses),
+    and with ``past_only`` refuses a time in the future.
+    """
+
+    widget = OsloDateTimeWidget
+    default_error_messages = {
+        "invalid": _("Enter a date and time, e.g. 2026-03-29 14:30."),
+        "nonexistent": _(
+            "%(value)s does not exist in Norway: the clocks go forward from 02:00 to 03:00 that night. Check the time."
+        ),
+        "ambiguous": _(
+            "%(value)s happens twice in Norway: the clocks go back from 03:00 to 02:00 that night. "
+            "Choose summer time (the first) or winter time (the second)."
+        ),
+        "future": _("This time is in the future; it must already have happened."),
+    }
+
+    def __init__(self, *, past_only: bool = True, **kwargs):
+        self.past_only = past_only
+        fields = (NaiveDateTimeField(input_formats=INPUT_FORMATS), forms.ChoiceField(choices=OFFSET_CHOICES))
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(fields, **kwargs)
+        self.fields[1].required = False
+
+    def compress(self, data_list):
+        if not data_list or data_list[0] in (None, ""):
+            return None
+        value, offset = data_list[0], data_list[1] if len(data_list) > 1 else ""
+        naive = timezone.make_naive(value, OSLO) if timezone.is_aware(value) else value
+        shown = naive.strftime("%d.%m.%Y %H:%M")
+        problem = local_time_problem(naive)
+        if problem == "nonexistent":
+            raise forms.ValidationError(self.error_messages["nonexistent"], code="nonexistent", params={"value": shown})
+        if problem == "ambiguous" and not offset:
+            raise forms.ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"value": shown})
+        hours = 2 if offset == SUMMER else 1
+        result = oslo_to_utc(naive, offset=dt.timedelta(hours=hours) if problem == "ambiguous" else None)
+        if self.past_only and result > timezone.now().astimezone(UTC) + dt.timedelta(minutes=1):
+            raise forms.ValidationError(self.error_messages["future"], code="future")
+        return result

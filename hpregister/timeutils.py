@@ -1,0 +1,60 @@
+"""Oslo local time in, UTC stored: the register's rules for times that people type.
+
+Legal deadlines count elapsed hours on UTC instants (``deadline_after``), never wall-clock arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+OSLO = ZoneInfo("Europe/Oslo")
+UTC = dt.UTC
+
+
+def local_time_problem(naive: dt.datetime) -> str | None:
+    """'nonexistent' in the spring gap, 'ambiguous' in the autumn overlap, else None."""
+    first = naive.replace(tzinfo=OSLO, fold=0)
+    second = naive.replace(tzinfo=OSLO, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    round_trip = first.astimezone(UTC).astimezone(OSLO).replace(tzinfo=None)
+    return "nonexistent" if round_trip != naive else "ambiguous"
+
+
+def oslo_to_utc(naive: dt.datetime, *, offset: dt.timedelta | None = None) -> dt.datetime:
+    """Interpret a wall-clock time in Oslo. ``offset`` picks one of the two readings of an ambiguous time."""
+    problem = local_time_problem(naive)
+    if problem == "nonexistent":
+        raise ValueError("nonexistent local time")
+    if problem == "ambiguous":
+        if offset is None:
+            raise ValueError("ambiguous local time")
+        for fold in (0, 1):
+            candidate = naive.replace(tzinfo=OSLO, fold=fold)
+            if candidate.utcoffset() == offset:
+                return candidate.astimezone(UTC)
+        raise ValueError("offset does not match either reading")
+    return naive.replace(tzinfo=OSLO).astimezone(UTC)
+
+
+def deadline_after(moment: dt.datetime, hours: int) -> dt.datetime:
+    """``moment`` + ``hours`` elapsed hours (computed on UTC, so DST changes never shift it)."""
+    return moment.astimezone(UTC) + dt.timedelta(hours=hours)
+
+
+def humanize_duration(delta: dt.timedelta) -> str:
+    """'2 d 3 t 5 min' style, for time left or time overdue (absolute value)."""
+    from django.utils.translation import gettext as _
+
+    seconds = abs(int(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = []
+    if days:
+        parts.append(_("%(n)d d") % {"n": days})
+    if hours or days:
+        parts.append(_("%(n)d h") % {"n": hours})
+    parts.append(_("%(n)d min") % {"n": minutes})
+    return " ".join(parts)

@@ -1,0 +1,195 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from compliance.models import Obligation
+from hpregister.fields import OsloDateTimeField
+from hpregister.forms import ScopedModelForm, StyledFormMixin
+from risks.models import Risk
+
+from .choices import DataCategory
+from .models import Incident, IncidentMeasure, IncidentOrganisation, Notification
+
+
+class IncidentForm(ScopedModelForm):
+    occurred_from = OsloDateTimeField(label=_("Occurred from"), required=False)
+    occurred_to = OsloDateTimeField(label=_("Occurred until"), required=False)
+    discovered_at = OsloDateTimeField(label=_("Discovered"))
+    aware_at = OsloDateTimeField(
+        label=_("Became aware"), help_text=_("When the controller became aware: the 72-hour clock starts here.")
+    )
+    processor_detected_at = OsloDateTimeField(label=_("Processor detected it"), required=False)
+    processor_notified_at = OsloDateTimeField(label=_("Processor notified us"), required=False)
+    subjects_informed_at = OsloDateTimeField(label=_("Data subjects informed"), required=False)
+    police_notified_at = OsloDateTimeField(label=_("Police (Kripos) notified"), required=False)
+    data_categories = forms.MultipleChoiceField(
+        label=_("Categories of personal data"),
+        choices=DataCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    fieldsets = [
+        (
+            _("What happened"),
+            [
+                "title",
+                "description",
+                "main_cause",
+                "category",
+                "breach_confidentiality",
+                "breach_integrity",
+                "breach_availability",
+            ],
+        ),
+        (
+            _("When (Norwegian time)"),
+            ["occurred_from", "occurred_to", "ongoing", "discovered_at", "aware_at", "awareness_basis", "how_known"],
+        ),
+        (
+            _("Who and what is affected"),
+            [
+                "organisations",
+                "processor",
+                "processor_detected_at",
+                "processor_notified_at",
+                "data_categories",
+                "subjects_count",
+                "records_count",
+                "subjects_relation",
+                "data_location",
+            ],
+        ),
+        (
+            _("Consequences and measures"),
+            ["likely_consequences", "measures_taken", "measures_planned", "contact_point"],
+        ),
+        (_("Risk assessment (Art. 33)"), ["risk_level", "risk_rationale"]),
+        (
+            _("Data subjects (Art. 34)"),
+            ["subjects_decision", "subjects_rationale", "subjects_informed_at", "subjects_informed_how"],
+        ),
+        (_("Police"), ["police_notified_at", "police_reference"]),
+        (_("Links"), ["risks", "obligations"]),
+    ]
+
+    class Meta:
+        model = Incident
+        fields = [
+            "title",
+            "description",
+            "main_cause",
+            "category",
+            "breach_confidentiality",
+            "breach_integrity",
+            "breach_availability",
+            "occurred_from",
+            "occurred_to",
+            "ongoing",
+            "discovered_at",
+            "aware_at",
+            "awareness_basis",
+            "how_known",
+            "organisations",
+            "processor",
+            "processor_detected_at",
+            "processor_notified_at",
+            "data_categories",
+            "subjects_count",
+            "records_count",
+            "subjects_relation",
+            "data_location",
+            "likely_consequences",
+            "measures_taken",
+            "measures_planned",
+            "contact_point",
+            "risk_level",
+            "risk_rationale",
+            "subjects_decision",
+            "subjects_rationale",
+            "subjects_informed_at",
+            "subjects_informed_how",
+            "police_notified_at",
+            "police_reference",
+            "risks",
+            "obligations",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "main_cause": forms.Textarea(attrs={"rows": 2}),
+            "awareness_basis": forms.Textarea(attrs={"rows": 2}),
+            "data_location": forms.Textarea(attrs={"rows": 2}),
+            "likely_consequences": forms.Textarea(attrs={"rows": 3}),
+            "measures_taken": forms.Textarea(attrs={"rows": 3}),
+            "measures_planned": forms.Textarea(attrs={"rows": 3}),
+            "risk_rationale": forms.Textarea(attrs={"rows": 3}),
+            "subjects_rationale": forms.Textarea(attrs={"rows": 2}),
+            "organisations": forms.SelectMultiple(attrs={"size": 8}),
+            "risks": forms.SelectMultiple(attrs={"size": 5}),
+            "obligations": forms.SelectMultiple(attrs={"size": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["risks"].queryset = Risk.objects.visible_to(self.user)
+        self.fields["obligations"].queryset = Obligation.objects.visible_to(self.user)
+        self.fields["organisations"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose more than one.")
+
+    def clean_organisations(self):
+        organisations = self.cleaned_data["organisations"]
+        if not organisations:
+            raise forms.ValidationError(_("Choose at least one affected organisation."))
+        return organisations
+
+
+class NotificationForm(ScopedModelForm):
+    sent_at = OsloDateTimeField(label=_("Sent"))
+
+    class Meta:
+        model = Notification
+        fields = ["phase", "phased", "channel", "sent_at", "case_reference", "delay_reason", "summary"]
+        widgets = {"delay_reason": forms.Textarea(attrs={"rows": 3}), "summary": forms.Textarea(attrs={"rows": 3})}
+
+
+class MeasureForm(ScopedModelForm):
+    class Meta:
+        model = IncidentMeasure
+        fields = ["description", "owner", "due_on", "status", "done_on", "cancel_reason"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "cancel_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Owners: people in the incident's organisations or at Helseplattformen AS.
+        incident = self.instance.incident
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True, memberships__organisation__in=[*incident.organisations.all(), *_operators()]
+            )
+            .distinct()
+            .order_by("first_name", "username")
+        )
+
+
+def _operators():
+    from hpregister.models import Organisation
+
+    return Organisation.objects.filter(is_operator=True)
+
+
+class AffectedOrganisationForm(ScopedModelForm):
+    informed_at = OsloDateTimeField(label=_("Informed"), required=False)
+    acknowledged_at = OsloDateTimeField(label=_("Acknowledged"), required=False)
+
+    class Meta:
+        model = IncidentOrganisation
+        fields = ["informed_at", "acknowledged_at"]
+
+
+class WithdrawForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawal"), widget=forms.Textarea(attrs={"rows": 3}))
