@@ -139,11 +139,6 @@ class Reminder(models.Model):
     def __str__(self):
         return f"{self.subject} → {self.email} ({self.get_status_display()})"
 
-    @staticmethod
-    def make_key(*, content_type_id, object_id, kind, deadline, threshold, email) -> str:
-        when = deadline.astimezone(datetime.UTC).isoformat() if deadline else "-"
-        return f"{content_type_id or '-'}:{object_id or '-'}:{kind}:{when}:{threshold}:{email.lower()}"
-
     def save(self, *args, **kwargs):
         if not self.key:
             self.key = self.make_key(
@@ -155,3 +150,8 @@ class Reminder(models.Model):
                 email=self.email,
             )
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def make_key(*, content_type_id, object_id, kind, deadline, threshold, email) -> str:
+        when = deadline.astimezone(datetime.UTC).isoformat() if deadline else "-"
+        return f"{content_type_id or '-'}:{object_id or '-'}:{kind}:{when}:{threshold}:{email.lower()}"
