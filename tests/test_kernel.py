@@ -121,3 +121,9 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
         timeout=120,
     )
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_bokmal_is_the_default_even_for_an_english_browser(login, alice):
+    client = login(alice)
+    html = client.get(reverse("compliance:gap_list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="nb"' in html
