@@ -17,7 +17,9 @@ CLOCK_FLAGS = [
 
 class IncidentFilterSet(SearchFilterSet):
     search_fields = ("title", "description", "processor")
-    status = django_filters.MultipleChoiceFilter(choices=IncidentStatus.choices, label=_("Status"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=IncidentStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+    )
     category = django_filters.ChoiceFilter(choices=IncidentCategory.choices, label=_("Category"))
     organisation = organisation_filter(field_name="organisations")
     year = django_filters.NumberFilter(label=_("Year"))

@@ -134,6 +134,9 @@ class IncidentForm(ScopedModelForm):
         self.fields["risks"].queryset = Risk.objects.visible_to(self.user)
         self.fields["obligations"].queryset = Obligation.objects.visible_to(self.user)
         self.fields["organisations"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose more than one.")
+        choices = self.fields["organisations"].queryset
+        if not self.is_bound and self.instance.pk is None and choices.count() == 1:
+            self.initial["organisations"] = list(choices)  # one organisation: nothing to choose
 
     def clean_organisations(self):
         organisations = self.cleaned_data["organisations"]
