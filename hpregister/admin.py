@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, Organisation, Reminder
+from .models import Membership, Organisation, Profile, Reminder, ReminderRule
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
@@ -51,3 +51,14 @@ class ReminderAdmin(admin.ModelAdmin):
         for pk in ids:
             deliver_reminder.delay(pk)
         self.message_user(request, _("%(count)d failed reminders queued again.") % {"count": len(ids)})
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "thresholds", "repeat_overdue_days", "escalate_after_days", "enabled"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "language", "digest_enabled", "reminders_enabled"]
+    exclude = ["calendar_token"]

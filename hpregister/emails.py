@@ -55,6 +55,11 @@ def deliver(reminder_id: int) -> str:
     if not claimed:
         return "skipped"
     reminder = Reminder.objects.get(pk=reminder_id)
+    from .reminders import still_due
+
+    if not still_due(reminder):
+        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.CANCELLED)
+        return "cancelled"
     message = EmailMultiAlternatives(
         subject=reminder.subject, body=reminder.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[reminder.email]
     )

@@ -76,3 +76,11 @@ class ScopedModelForm(StyledFormMixin, forms.ModelForm):
         if rest:
             sections.append((None, rest))
         return sections
+
+
+class ProfileForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        from .models import Profile
+
+        model = Profile
+        fields = ["language", "digest_enabled", "reminders_enabled"]

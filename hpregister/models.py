@@ -1,6 +1,8 @@
 import datetime
+import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -155,3 +157,72 @@ class Reminder(models.Model):
     def make_key(*, content_type_id, object_id, kind, deadline, threshold, email) -> str:
         when = deadline.astimezone(datetime.UTC).isoformat() if deadline else "-"
         return f"{content_type_id or '-'}:{object_id or '-'}:{kind}:{when}:{threshold}:{email.lower()}"
+
+
+class ReminderRule(models.Model):
+    """When reminders of one kind go out: administrators edit these; the defaults come from the code."""
+
+    kind = models.CharField(_("kind"), max_length=80, unique=True)
+    thresholds = models.CharField(
+        _("thresholds"),
+        max_length=200,
+        help_text=_("Relative to the deadline, comma-separated: -14d, -3d, -12h, 0 (on the deadline)."),
+    )
+    repeat_overdue_days = models.PositiveSmallIntegerField(
+        _("repeat when overdue (days)"), default=0, help_text=_("0: no repeat after the deadline.")
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("escalate to managers after (days overdue)"), null=True, blank=True
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+
+    def __str__(self):
+        return self.kind
+
+    def clean(self):
+        from .reminders import parse_thresholds
+
+        try:
+            parse_thresholds(self.thresholds)
+        except ValueError as exc:
+            raise ValidationError({"thresholds": str(exc)}) from exc
+
+
+class Profile(models.Model):
+    """A user's own settings: language of e-mails, which reminders, and the calendar feed."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="nb")
+    digest_enabled = models.BooleanField(_("weekly digest"), default=True)
+    reminders_enabled = models.BooleanField(
+        _("reminders that the law does not require"),
+        default=True,
+        help_text=_("The 72-hour clock for Datatilsynet cannot be turned off."),
+    )
+    calendar_token = models.CharField(_("calendar token"), max_length=64, unique=True, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    @classmethod
+    def for_user(cls, user) -> "Profile":
+        profile, _created = cls.objects.get_or_create(user=user)
+        return profile
+
+    def new_calendar_token(self) -> str:
+        self.calendar_token = secrets.token_urlsafe(32)
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -186,8 +187,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TIMEZONE = "Europe/Oslo"
+REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "300"))
+REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "10"))
+CELERY_BEAT_SCHEDULE = {
+    "reminder-sweep": {"task": "hpregister.tasks.sweep_reminders", "schedule": REMINDER_SWEEP_SECONDS},
+    "weekly-digest": {
+        "task": "hpregister.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="monday"),  # Monday 07:00 Norwegian time
+    },
+}
 
 # --- Register rules ---------------------------------------------------------------------------
 # A processor's notice later than this after it detected a breach is flagged as not "without undue delay".

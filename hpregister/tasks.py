@@ -13,3 +13,17 @@ def ping(token: str) -> str:
 def deliver_reminder(self, reminder_id: int) -> str:
     """Send one ledger row; transient SMTP errors are retried with backoff, the ledger keeps the error."""
     return deliver(reminder_id)
+
+
+@shared_task
+def sweep_reminders() -> dict:
+    from .reminders import sweep
+
+    return sweep()
+
+
+@shared_task
+def send_digests() -> int:
+    from .digest import send_digests as send
+
+    return send()

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import account, views
 from .forms import LoginForm
 
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("account/", account.account, name="account"),
+    path("calendar/<str:token>.ics", account.calendar_feed, name="calendar_feed"),
     path("organisations/", include("hpregister.kernel_urls")),
     path("compliance/", include("compliance.urls")),
     path("risks/", include("risks.urls")),

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RisksConfig(AppConfig):
     name = "risks"
     verbose_name = _("Risks")
+
+    def ready(self):
+        from . import reminders  # noqa: F401 - registers the app's deadline kinds

@@ -115,6 +115,9 @@ class RiskMeasure(ScopedModel):
     def __str__(self):
         return self.description[:80]
 
+    def get_absolute_url(self):
+        return self.risk.get_absolute_url() + "#measures"
+
 
 class ReportingPeriodQuerySet(ScopedQuerySet):
     def latest_approved(self):

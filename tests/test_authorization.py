@@ -55,6 +55,8 @@ INCIDENT_WRITERS = login_only(carol=404, nina=404, mona=403)  # an incident of S
 MATRIX = {
     "dashboard": ([], login_only()),
     "healthz": ([], expect(200)),
+    "account": ([], login_only()),
+    "calendar_feed": (["no-such-token"], expect(404)),
     "login": ([], expect(302, anonymous=200)),
     "logout": ([], expect(405, anonymous=302)),
     "set_language": ([], expect(302)),
@@ -117,7 +119,7 @@ def test_authorisation_matrix(persona, login, django_user_model):
     ids = objects()
     failures = []
     for name, (args, expected) in MATRIX.items():
-        url = reverse(name, args=[ids[a] for a in args])
+        url = reverse(name, args=[ids.get(a, a) for a in args])
         status = client.get(url).status_code
         if status != expected[persona]:
             failures.append(f"{name} {url}: got {status}, expected {expected[persona]}")

@@ -1,0 +1,69 @@
+"""A user's own settings page and their calendar feed (a secret, revocable URL for Outlook)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from icalendar import Calendar, Event
+
+from .digest import deadlines_by_user
+from .forms import ProfileForm
+from .models import Profile
+
+
+def account(request):
+    profile = Profile.for_user(request.user)
+    form = ProfileForm(request.POST if request.POST.get("action") == "save" else None, instance=profile)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "save" and form.is_valid():
+            form.save()
+            response = redirect("account")
+            response.set_cookie("django_language", profile.language, samesite="Lax")
+            messages.success(request, _("Saved."))
+            return response
+        if action == "new_calendar":
+            profile.new_calendar_token()
+            messages.success(request, _("A new calendar address is ready. The old one no longer works."))
+            return redirect("account")
+        if action == "revoke_calendar":
+            profile.calendar_token = None
+            profile.save(update_fields=["calendar_token"])
+            messages.success(request, _("The calendar address is revoked."))
+            return redirect("account")
+    calendar_url = (
+        request.build_absolute_uri(reverse("calendar_feed", args=[profile.calendar_token]))
+        if profile.calendar_token
+        else None
+    )
+    return render(request, "account.html", {"title": _("My settings"), "form": form, "calendar_url": calendar_url})
+
+
+@login_not_required
+@never_cache
+def calendar_feed(request, token):
+    profile = Profile.objects.filter(calendar_token=token, user__is_active=True).select_related("user").first()
+    if profile is None:
+        raise Http404
+    calendar = Calendar()
+    calendar.add("prodid", "-//HP Register//hpregister//NB")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "HP Register")
+    now = timezone.now()
+    for item in deadlines_by_user(now, days=365).get(profile.user_id, []):
+        event = Event()
+        event.add("uid", item["uid"])
+        event.add("dtstamp", now)
+        event.add("dtstart", item["deadline"])
+        event.add("dtend", item["deadline"])
+        event.add("summary", f"{item['kind_label']}: {item['title']}")
+        event.add("url", item["url"])
+        event.add("description", item["url"])
+        calendar.add_component(event)
+    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")

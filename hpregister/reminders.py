@@ -1,0 +1,253 @@
+"""The reminder engine: one sweep for every deadline in the register.
+
+Each app declares its deadline kinds (``register(DeadlineKind(...))`` in its ``reminders.py``). The sweep,
+run by Celery beat every few minutes and by ``manage.py sendreminders``, is correct whatever the schedule:
+
+- it selects what is due within the longest lead time (an indexed range query per kind: the cost follows
+  the due rows, not the table);
+- for each object it picks the *most urgent* threshold reached now, so after an outage of days it sends one
+  catch-up reminder, not a burst of stale ones;
+- the ledger row is unique on (object, kind, deadline, threshold, recipient): running twice, or two
+  workers at once, sends once;
+- delivery re-checks the object: a moved deadline, a finished task or a closed object cancels what is no
+  longer due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from .choices import Role
+from .emails import queue_mail
+from .models import Profile, Reminder, ReminderRule
+from .timeutils import OSLO, humanize_duration
+
+OFFSET = re.compile(r"^([+-]?)(\d+)([dhm]?)$")
+UNITS = {"d": "days", "h": "hours", "m": "minutes", "": "days"}
+
+
+def parse_thresholds(text: str) -> list[tuple[str, dt.timedelta]]:
+    """'-14d, -3d, 0' -> [('-14d', -14 days), ('-3d', -3 days), ('0', 0)], sorted, earliest first."""
+    result = []
+    for raw in text.split(","):
+        token = raw.strip().replace(" ", "")
+        if not token:
+            continue
+        match = OFFSET.match(token)
+        if not match:
+            raise ValueError(_("%(token)s is not an offset like -14d, -12h or 0.") % {"token": token})
+        sign, amount, unit = match.groups()
+        delta = dt.timedelta(**{UNITS[unit]: int(amount)})
+        result.append((token if token != "0" else "0", -delta if sign == "-" else delta))
+    if not result:
+        raise ValueError(_("Give at least one threshold."))
+    return sorted(result, key=lambda item: item[1])
+
+
+@dataclass
+class Due:
+    """One deadline of one object, as a kind reports it."""
+
+    obj: object
+    deadline: dt.datetime
+    title: str
+    organisation_ids: set[int]
+    owner: object | None = None
+    extra_recipients: list = field(default_factory=list)
+
+
+@dataclass
+class DeadlineKind:
+    name: str
+    label: str
+    model: type
+    due: Callable[[dt.datetime], Iterable[Due]]  # objects still open with a deadline <= horizon
+    current: Callable[[object], dt.datetime | None]  # the object's deadline now; None once done or closed
+    action: str  # what the recipient should do
+    thresholds: str = "-14d, -3d, 0"
+    repeat_overdue_days: int = 7
+    escalate_after_days: int | None = 14
+    statutory: bool = False  # the law requires it: nobody can turn it off
+
+    def rule(self) -> ReminderRule:
+        rule, _created = ReminderRule.objects.get_or_create(
+            kind=self.name,
+            defaults={
+                "thresholds": self.thresholds,
+                "repeat_overdue_days": self.repeat_overdue_days,
+                "escalate_after_days": self.escalate_after_days,
+            },
+        )
+        return rule
+
+
+REGISTRY: dict[str, DeadlineKind] = {}
+
+
+def register(kind: DeadlineKind) -> DeadlineKind:
+    REGISTRY[kind.name] = kind
+    return kind
+
+
+def date_deadline(day: dt.date) -> dt.datetime:
+    """A due date counts from 08:00 Norwegian time that day (UTC stored)."""
+    return dt.datetime.combine(day, dt.time(8, 0), tzinfo=OSLO).astimezone(dt.UTC)
+
+
+def horizon_date(horizon: dt.datetime) -> dt.date:
+    return timezone.localtime(horizon, OSLO).date()
+
+
+def current_threshold(rule: ReminderRule, deadline: dt.datetime, now: dt.datetime) -> str | None:
+    """The most urgent threshold reached at ``now`` (one label), or None if none is reached yet."""
+    reached = [label for label, offset in parse_thresholds(rule.thresholds) if deadline + offset <= now]
+    if rule.repeat_overdue_days and now >= deadline + dt.timedelta(days=rule.repeat_overdue_days):
+        steps = (now - deadline) // dt.timedelta(days=rule.repeat_overdue_days)
+        return f"+{steps * rule.repeat_overdue_days}d"
+    return reached[-1] if reached else None
+
+
+def users_with_role(role: str, organisation_ids: Iterable[int]):
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__role=role, memberships__organisation_id__in=list(organisation_ids))
+        .exclude(email="")
+        .distinct()
+    )
+
+
+def operator_privacy_officers():
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, memberships__role=Role.PRIVACY_OFFICER, memberships__organisation__is_operator=True
+        )
+        .exclude(email="")
+        .distinct()
+    )
+
+
+def recipients_for(due: Due) -> list:
+    """The owner, else the privacy officers of the object's organisations; plus any the kind adds."""
+    people = {}
+    if due.owner is not None and due.owner.is_active and due.owner.email:
+        people[due.owner.pk] = due.owner
+    else:
+        for user in users_with_role(Role.PRIVACY_OFFICER, due.organisation_ids):
+            people[user.pk] = user
+    for user in due.extra_recipients:
+        if user.is_active and user.email:
+            people.setdefault(user.pk, user)
+    return list(people.values())
+
+
+def _describe(deadline: dt.datetime, now: dt.datetime) -> str:
+    """Honest wording: never 'overdue' for something not yet due."""
+    if deadline > now:
+        return _("due in %(time)s") % {"time": humanize_duration(deadline - now)}
+    if deadline == now:
+        return _("due now")
+    return _("overdue by %(time)s") % {"time": humanize_duration(now - deadline)}
+
+
+def render_message(kind: DeadlineKind, due: Due, user, threshold: str, now: dt.datetime) -> dict:
+    language = Profile.for_user(user).language
+    with translation.override(language):
+        context = {
+            "user": user,
+            "kind_label": kind.label,
+            "title": due.title,
+            "deadline": formats.date_format(timezone.localtime(due.deadline, OSLO), "DATETIME_FORMAT"),
+            "state": _describe(due.deadline, now),
+            "overdue": due.deadline < now,
+            "action": kind.action,
+            "url": settings.SITE_URL + due.obj.get_absolute_url(),
+            "escalated": threshold.startswith("escalate"),
+            "statutory": kind.statutory,
+        }
+        subject = _("[HP Register] %(state)s: %(title)s") % {"state": context["state"].capitalize(), "title": due.title}
+        return {
+            "subject": subject[:300],
+            "body_text": render_to_string("emails/reminder.txt", context),
+            "body_html": render_to_string("emails/reminder.html", context),
+        }
+
+
+def opted_out(user, kind: DeadlineKind) -> bool:
+    return not kind.statutory and not Profile.for_user(user).reminders_enabled
+
+
+def sweep(now: dt.datetime | None = None) -> dict[str, int]:
+    """Queue what is due now. Safe to run at any time, any number of times, on any number of workers."""
+    now = now or timezone.now()
+    queued = {}
+    for kind in REGISTRY.values():
+        rule = kind.rule()
+        queued[kind.name] = 0
+        if not rule.enabled:
+            continue
+        earliest = parse_thresholds(rule.thresholds)[0][1]
+        horizon = now - earliest  # a deadline this far ahead has reached its first threshold
+        content_type = ContentType.objects.get_for_model(kind.model)
+        for due in kind.due(horizon):
+            threshold = current_threshold(rule, due.deadline, now)
+            if threshold is None:
+                continue
+            targets = [(user, threshold) for user in recipients_for(due)]
+            escalate = rule.escalate_after_days
+            if escalate is not None and now >= due.deadline + dt.timedelta(days=escalate):
+                steps = (now - due.deadline) // dt.timedelta(days=escalate)
+                managers = users_with_role(Role.MANAGER, due.organisation_ids)
+                targets += [(user, f"escalate-{steps}") for user in managers]
+            for user, label in targets:
+                if opted_out(user, kind):
+                    continue
+                message = render_message(kind, due, user, label, now)
+                if queue_mail(
+                    email=user.email,
+                    recipient=user,
+                    content_type=content_type,
+                    object_id=due.obj.pk,
+                    kind=kind.name,
+                    deadline=due.deadline,
+                    threshold=label,
+                    **message,
+                ):
+                    queued[kind.name] += 1
+    retry_undelivered(now)
+    return queued
+
+
+def retry_undelivered(now: dt.datetime) -> int:
+    """Failed rows, and pending rows whose task was lost (e.g. the broker was down), are sent again."""
+    from .tasks import deliver_reminder
+
+    stale = now - dt.timedelta(minutes=10)
+    failed = Reminder.objects.filter(status=Reminder.Status.FAILED, attempts__lt=settings.REMINDER_MAX_ATTEMPTS)
+    lost = Reminder.objects.filter(status=Reminder.Status.PENDING, created__lt=stale)
+    ids = [*failed.values_list("pk", flat=True), *lost.values_list("pk", flat=True)]
+    for pk in ids:
+        deliver_reminder.delay(pk)
+    return len(ids)
+
+
+def still_due(reminder: Reminder) -> bool:
+    """At delivery: is the reminder's deadline still the object's deadline, and the object still open?"""
+    kind = REGISTRY.get(reminder.kind)
+    if kind is None or reminder.content_type_id is None:
+        return True  # not a deadline reminder (a digest, a one-off message)
+    obj = kind.model._base_manager.filter(pk=reminder.object_id).first()
+    if obj is None:
+        return False
+    current = kind.current(obj)
+    return current is not None and current == reminder.deadline
