@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from hpregister.admin import ScopedAdmin
 
-from .models import Gap, Instrument, Obligation, SubProcessor
+from .models import Assessment, Evidence, Gap, GapAction, Instrument, Obligation, SubProcessor, SubProcessorNotice
 
 
 @admin.register(Instrument)
@@ -33,3 +33,32 @@ class SubProcessorAdmin(ScopedAdmin):
     list_display = ["name", "country", "transfer_basis", "status", "next_review"]
     list_filter = ["transfer_basis", "status", "country"]
     search_fields = ["name", "processing_activity"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    readonly_fields = ["name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    exclude = ["file"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ScopedAdmin):
+    list_display = ["obligation", "organisation", "status", "assessed_on", "next_review"]
+    list_filter = ["status", "obligation__holder"]
+    search_fields = ["obligation__code", "organisation__name"]
+    list_select_related = ["obligation", "organisation"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(GapAction)
+class GapActionAdmin(ScopedAdmin):
+    list_display = ["description", "gap", "status", "due_on", "done_on"]
+    list_filter = ["status"]
+    list_select_related = ["gap"]
+
+
+@admin.register(SubProcessorNotice)
+class SubProcessorNoticeAdmin(ScopedAdmin):
+    list_display = ["name", "change", "received_on", "objection_deadline", "decision"]
+    list_filter = ["decision", "change"]

@@ -35,3 +35,62 @@ class SubProcessorStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     OBJECTED = "objected", _("Objected")
     REMOVED = "removed", _("Removed")
+
+
+class AssessmentStatus(models.TextChoices):
+    COMPLIANT = "compliant", _("Compliant")
+    PARTLY = "partly", _("Partly compliant")
+    NOT_COMPLIANT = "not_compliant", _("Not compliant")
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class SccModule(models.TextChoices):
+    C2C = "1", _("Module 1: controller to controller")
+    C2P = "2", _("Module 2: controller to processor")
+    P2P = "3", _("Module 3: processor to processor")
+    P2C = "4", _("Module 4: processor to controller")
+
+
+class Derogation(models.TextChoices):
+    CONSENT = "a", _("Art. 49(1)(a): explicit consent")
+    CONTRACT = "b", _("Art. 49(1)(b): contract with the data subject")
+    CONTRACT_INTEREST = "c", _("Art. 49(1)(c): contract in the data subject's interest")
+    PUBLIC_INTEREST = "d", _("Art. 49(1)(d): important reasons of public interest")
+    LEGAL_CLAIMS = "e", _("Art. 49(1)(e): legal claims")
+    VITAL_INTERESTS = "f", _("Art. 49(1)(f): vital interests")
+    REGISTER = "g", _("Art. 49(1)(g): public register")
+
+
+class NoticeChange(models.TextChoices):
+    ADDED = "added", _("Added sub-processor")
+    REPLACED = "replaced", _("Replaced sub-processor")
+
+
+class NoticeDecision(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    OBJECTED = "objected", _("Objected")
+
+
+# EU member states plus Norway, Iceland and Liechtenstein (ISO 3166-1 alpha-2).
+EEA = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE NO IS LI".split())
+
+# Countries with an adequacy decision under GDPR Art. 45 (as data: edit here when the Commission decides).
+ADEQUACY_DECISIONS = {
+    "AD": "Andorra (2010/625/EU)",
+    "AR": "Argentina (2003/490/EC)",
+    "CA": "Canada, commercial organisations (2002/2/EC)",
+    "FO": "Faroe Islands (2010/146/EU)",
+    "GG": "Guernsey (2003/821/EC)",
+    "IL": "Israel (2011/61/EU)",
+    "IM": "Isle of Man (2004/411/EC)",
+    "JP": "Japan (EU 2019/419)",
+    "JE": "Jersey (2008/393/EC)",
+    "NZ": "New Zealand (2013/65/EU)",
+    "KR": "Republic of Korea (EU 2022/254)",
+    "CH": "Switzerland (2000/518/EC)",
+    "GB": "United Kingdom (EU 2021/1772)",
+    "UY": "Uruguay (2012/484/EU)",
+    "US": "EU-US Data Privacy Framework (EU 2023/1795), certified organisations only",
+}

@@ -1,20 +1,57 @@
 import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from hpregister.filters import SearchFilterSet, organisation_filter
 
-from .choices import GapKind, GapStatus, Holder, SubProcessorStatus, TransferBasis
-from .models import Gap, Obligation, SubProcessor
+from .choices import AssessmentStatus, GapKind, GapStatus, Holder, NoticeDecision, SubProcessorStatus, TransferBasis
+from .models import Assessment, Gap, Obligation, SubProcessor, SubProcessorNotice
+
+YES = [("yes", _("Yes"))]
 
 
 class ObligationFilterSet(SearchFilterSet):
     search_fields = ("code", "title", "legal_basis", "summary")
     holder = django_filters.ChoiceFilter(choices=Holder.choices, label=_("Held by"))
+    status = django_filters.ChoiceFilter(
+        choices=AssessmentStatus.choices, label=_("Has an assessment with status"), method="filter_status"
+    )
+    organisation = organisation_filter(field_name="assessments__organisation")
+    overdue = django_filters.ChoiceFilter(choices=YES, label=_("Review overdue"), method="filter_overdue")
+    version = django_filters.ChoiceFilter(
+        choices=[("all", _("All versions"))], label=_("Versions"), method="filter_version", empty_label=_("Current")
+    )
 
     class Meta:
         model = Obligation
-        fields = ["q", "holder"]
+        fields = ["q", "holder", "status", "organisation", "overdue", "version"]
+
+    def filter_version(self, queryset, name, value):
+        return queryset  # the view shows current versions unless "all" is chosen
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(Exists(Assessment.objects.filter(obligation=OuterRef("pk"), status=value)))
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Assessment.objects.filter(obligation=OuterRef("pk"), next_review__lt=timezone.localdate())
+        return queryset.filter(Exists(overdue))
+
+
+class AssessmentFilterSet(SearchFilterSet):
+    search_fields = ("obligation__code", "obligation__title", "organisation__name", "rationale")
+    status = django_filters.ChoiceFilter(choices=AssessmentStatus.choices, label=_("Status"))
+    organisation = organisation_filter()
+    holder = django_filters.ChoiceFilter(field_name="obligation__holder", choices=Holder.choices, label=_("Held by"))
+    overdue = django_filters.ChoiceFilter(choices=YES, label=_("Review overdue"), method="filter_overdue")
+
+    class Meta:
+        model = Assessment
+        fields = ["q", "status", "organisation", "holder", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.review_overdue()
 
 
 class GapFilterSet(SearchFilterSet):
@@ -33,7 +70,24 @@ class SubProcessorFilterSet(SearchFilterSet):
     country = django_filters.ChoiceFilter(choices=countries, label=_("Country"))
     transfer_basis = django_filters.ChoiceFilter(choices=TransferBasis.choices, label=_("Transfer basis"))
     status = django_filters.ChoiceFilter(choices=SubProcessorStatus.choices, label=_("Status"))
+    overdue = django_filters.ChoiceFilter(choices=YES, label=_("Review overdue"), method="filter_overdue")
+    failing = django_filters.ChoiceFilter(choices=YES, label=_("Failing validation"), method="filter_failing")
 
     class Meta:
         model = SubProcessor
-        fields = ["q", "country", "transfer_basis", "status"]
+        fields = ["q", "country", "transfer_basis", "status", "overdue", "failing"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.review_overdue()
+
+    def filter_failing(self, queryset, name, value):
+        return queryset.failing_validation()
+
+
+class SubProcessorNoticeFilterSet(SearchFilterSet):
+    search_fields = ("name", "details")
+    decision = django_filters.ChoiceFilter(choices=NoticeDecision.choices, label=_("Decision"))
+
+    class Meta:
+        model = SubProcessorNotice
+        fields = ["q", "decision"]

@@ -1,14 +1,35 @@
+import calendar
+import datetime as dt
+import uuid
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from hpregister.choices import MeasureStatus
 from hpregister.models import Organisation, ScopedModel, ScopedQuerySet
 
-from .choices import GapKind, GapStatus, Holder, SubProcessorStatus, TransferBasis
+from .choices import (
+    ADEQUACY_DECISIONS,
+    EEA,
+    AssessmentStatus,
+    Derogation,
+    GapKind,
+    GapStatus,
+    Holder,
+    NoticeChange,
+    NoticeDecision,
+    SccModule,
+    SubProcessorStatus,
+    TransferBasis,
+)
 
 partial_date_validator = RegexValidator(r"^\d{4}(-\d{2}(-\d{2})?)?$", _("Use YYYY, YYYY-MM or YYYY-MM-DD."))
 
@@ -50,6 +71,12 @@ class Instrument(ScopedModel):
         return f"{self.title} ({self.reference})"
 
 
+class ObligationQuerySet(ScopedQuerySet):
+    def current(self):
+        """The duties of instruments that no later amendment has superseded."""
+        return self.filter(instrument__superseded_by__isnull=True)
+
+
 class Obligation(ScopedModel):
     """A duty that an instrument places on Helseplattformen AS, on each health organisation, or on both."""
 
@@ -71,9 +98,18 @@ class Obligation(ScopedModel):
         verbose_name=_("owner"),
     )
     review_cadence_months = models.PositiveSmallIntegerField(_("review every (months)"), default=12)
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        verbose_name=_("previous version"),
+    )
 
     history = HistoricalRecords()
 
+    objects = ObligationQuerySet.as_manager()
     organisation_path = None
 
     class Meta:
@@ -92,6 +128,172 @@ class Obligation(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("compliance:obligation_detail", args=[self.pk])
+
+    @property
+    def is_current(self) -> bool:
+        return not self.instrument.superseded_by.exists()
+
+    def holder_organisations(self):
+        """Who must assess this duty: Helseplattformen AS, each health organisation, or both."""
+        operators = Organisation.objects.filter(is_operator=True)
+        health = Organisation.objects.filter(kind__in=HEALTH_ORGANISATION_KINDS)
+        if self.holder == Holder.OPERATOR:
+            return operators
+        if self.holder == Holder.EACH_ORGANISATION:
+            return health
+        return operators | health
+
+    def ensure_assessments(self) -> int:
+        """Create the 'not assessed' rows this duty needs (one per holder organisation); returns how many."""
+        existing = set(self.assessments.values_list("organisation_id", flat=True))
+        missing = [org for org in self.holder_organisations() if org.pk not in existing]
+        Assessment.objects.bulk_create(Assessment(obligation=self, organisation=org) for org in missing)
+        return len(missing)
+
+
+HEALTH_ORGANISATION_KINDS = ["health_trust", "municipality"]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def amend_instrument(
+    *,
+    instrument: Instrument,
+    reference: str,
+    issued_on: dt.date,
+    title: str = "",
+    note: str = "",
+    changes: dict[str, dict] | None = None,
+) -> Instrument:
+    """Record an amendment as a new version: each duty is carried over (with ``changes`` by code applied)
+    and linked to its previous version, so the old text stays readable and old assessments stay put."""
+    amended = Instrument.objects.create(
+        title=title or instrument.title,
+        issuer=instrument.issuer,
+        reference=reference,
+        issued_on=issued_on,
+        supersedes=instrument,
+        note=note,
+    )
+    changes = changes or {}
+    for duty in instrument.obligations.all():
+        values = {
+            f: getattr(duty, f)
+            for f in (
+                "code",
+                "decision_point",
+                "holder",
+                "title",
+                "legal_basis",
+                "summary",
+                "owner_id",
+                "review_cadence_months",
+            )
+        }
+        values.update(changes.get(duty.code, {}))
+        new = Obligation.objects.create(instrument=amended, supersedes=duty, **values)
+        new.ensure_assessments()
+    return amended
+
+
+class AssessmentQuerySet(ScopedQuerySet):
+    def review_overdue(self, today=None):
+        return self.filter(next_review__lt=today or timezone.localdate())
+
+
+class Assessment(ScopedModel):
+    """Where one organisation stands on one duty."""
+
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("duty")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("organisation")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_ASSESSED
+    )
+    rationale = models.TextField(_("rationale"), blank=True)
+    evidence_links = models.TextField(_("evidence (links, one per line)"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assessed by"),
+    )
+    assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
+    next_review = models.DateField(_("next review"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["obligation", "organisation__name"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["obligation", "organisation"], name="assessment_unique_per_organisation"),
+        ]
+        indexes = [models.Index(fields=["next_review"]), models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.obligation.code} – {self.organisation}"
+
+    def get_absolute_url(self):
+        return reverse("compliance:assessment_detail", args=[self.pk])
+
+    def clean(self):
+        assessed = self.status not in (AssessmentStatus.NOT_ASSESSED,)
+        if assessed and not self.rationale.strip():
+            raise ValidationError({"rationale": _("Give the rationale for the assessment.")})
+
+    def record(self, *, user, today=None) -> None:
+        """Stamp who assessed and when; the cadence gives the next review."""
+        today = today or timezone.localdate()
+        self.assessed_by = user
+        self.assessed_on = today
+        self.next_review = add_months(today, self.obligation.review_cadence_months)
+
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.assessment_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Evidence(ScopedModel):
+    """A file supporting an assessment; served only through a permission-checked view."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    organisation_path = "assessment__organisation"
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("compliance:evidence_download", args=[self.pk])
 
 
 class GapQuerySet(ScopedQuerySet):
@@ -131,8 +333,9 @@ class Gap(ScopedModel):
         verbose_name=_("owner"),
     )
     obligations = models.ManyToManyField(Obligation, blank=True, related_name="gaps", verbose_name=_("duties"))
+    risks = models.ManyToManyField("risks.Risk", blank=True, related_name="gaps", verbose_name=_("risks"))
 
-    history = HistoricalRecords(m2m_fields=[obligations])
+    history = HistoricalRecords(m2m_fields=[obligations, risks])
 
     objects = GapQuerySet.as_manager()
 
@@ -149,6 +352,68 @@ class Gap(ScopedModel):
         return reverse("compliance:gap_detail", args=[self.pk])
 
 
+class GapAction(ScopedModel):
+    """A remediation action for a gap."""
+
+    gap = models.ForeignKey(Gap, on_delete=models.PROTECT, related_name="actions", verbose_name=_("gap"))
+    description = models.TextField(_("description"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    organisation_path = "gap__organisation"
+
+    class Meta:
+        ordering = ["gap", "due_on", "pk"]
+        verbose_name = _("remediation action")
+        verbose_name_plural = _("remediation actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=MeasureStatus.DONE) | Q(done_on__isnull=False), name="gap_action_done_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:80]
+
+    def get_absolute_url(self):
+        return self.gap.get_absolute_url() + "#actions"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
+
+    def clean(self):
+        if self.status == MeasureStatus.DONE and not self.done_on:
+            raise ValidationError({"done_on": _("Give the date the action was done.")})
+
+
+class SubProcessorQuerySet(ScopedQuerySet):
+    def review_overdue(self, today=None):
+        return self.filter(next_review__lt=today or timezone.localdate())
+
+    def failing_validation(self):
+        """Rows that break a chapter V rule (the same rules as SubProcessor.validation_problems)."""
+        outside = ~Q(country__in=EEA)
+        return self.filter(
+            (outside & Q(transfer_basis=TransferBasis.WITHIN_EEA))
+            | (Q(country__in=EEA) & ~Q(transfer_basis=TransferBasis.WITHIN_EEA))
+            | (Q(transfer_basis=TransferBasis.ADEQUACY) & ~Q(country__in=list(ADEQUACY_DECISIONS)))
+            | (Q(transfer_basis=TransferBasis.ADEQUACY, country="US") & Q(dpf_checked_on__isnull=True))
+            | (Q(transfer_basis=TransferBasis.SCC) & (Q(tia_date__isnull=True) | Q(scc_module="")))
+            | (Q(transfer_basis=TransferBasis.DEROGATION) & Q(derogation=""))
+        )
+
+
 class SubProcessor(ScopedModel):
     """One of Epic's approved sub-processors, with its GDPR chapter V transfer basis."""
 
@@ -158,6 +423,11 @@ class SubProcessor(ScopedModel):
     country = CountryField(_("country"))
     transfer_basis = models.CharField(_("transfer basis"), max_length=20, choices=TransferBasis.choices)
     transfer_reference = models.CharField(_("transfer reference"), max_length=200, blank=True)
+    adequacy_decision = models.CharField(_("adequacy decision"), max_length=200, blank=True)
+    dpf_checked_on = models.DateField(_("Data Privacy Framework certification checked on"), null=True, blank=True)
+    scc_module = models.CharField(_("SCC module"), max_length=1, choices=SccModule.choices, blank=True)
+    tia_date = models.DateField(_("transfer impact assessment"), null=True, blank=True)
+    derogation = models.CharField(_("Art. 49 ground"), max_length=1, choices=Derogation.choices, blank=True)
     data_processed = models.TextField(_("data processed"), blank=True)
     agreement_reference = models.CharField(_("agreement"), max_length=300, blank=True)
     status = models.CharField(
@@ -169,6 +439,7 @@ class SubProcessor(ScopedModel):
 
     history = HistoricalRecords()
 
+    objects = SubProcessorQuerySet.as_manager()
     organisation_path = None
 
     class Meta:
@@ -181,3 +452,120 @@ class SubProcessor(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("compliance:subprocessor_detail", args=[self.pk])
+
+    def clean(self):
+        problems = self.validation_problems()
+        if problems:
+            raise ValidationError(problems)
+
+    def validation_problems(self) -> dict[str, str]:
+        """GDPR chapter V rules: {field: why}. Empty when the transfer basis holds together."""
+        problems = {}
+        code = str(self.country or "")
+        basis = self.transfer_basis
+        if code and code not in EEA and basis == TransferBasis.WITHIN_EEA:
+            problems["transfer_basis"] = _("%(country)s is outside the EEA: choose a transfer basis.") % {
+                "country": self.country.name
+            }
+        if code in EEA and basis and basis != TransferBasis.WITHIN_EEA:
+            problems["transfer_basis"] = _("%(country)s is in the EEA: no chapter V transfer basis is needed.") % {
+                "country": self.country.name
+            }
+        if basis == TransferBasis.ADEQUACY:
+            if code not in ADEQUACY_DECISIONS:
+                problems["country"] = _("%(country)s has no adequacy decision.") % {"country": self.country.name}
+            elif code == "US" and not self.dpf_checked_on:
+                problems["dpf_checked_on"] = _(
+                    "Record when the organisation's Data Privacy Framework certification was checked."
+                )
+        if basis == TransferBasis.SCC:
+            if not self.tia_date:
+                problems["tia_date"] = _("Standard contractual clauses need a transfer impact assessment date.")
+            if not self.scc_module:
+                problems["scc_module"] = _("Give the module of the standard contractual clauses.")
+        if basis == TransferBasis.DEROGATION and not self.derogation:
+            problems["derogation"] = _("Give the Art. 49 ground.")
+        return problems
+
+    def save(self, *args, **kwargs):
+        if self.transfer_basis == TransferBasis.ADEQUACY and not self.adequacy_decision:
+            self.adequacy_decision = ADEQUACY_DECISIONS.get(str(self.country), "")
+        super().save(*args, **kwargs)
+
+
+class SubProcessorNoticeQuerySet(ScopedQuerySet):
+    def pending(self):
+        return self.filter(decision=NoticeDecision.PENDING)
+
+
+class SubProcessorNotice(ScopedModel):
+    """A vendor's notice of an added or replaced sub-processor (GDPR Art. 28(2)), with the objection window."""
+
+    change = models.CharField(_("change"), max_length=20, choices=NoticeChange.choices)
+    name = models.CharField(_("sub-processor named in the notice"), max_length=200)
+    subprocessor = models.ForeignKey(
+        SubProcessor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name=_("sub-processor in the register"),
+    )
+    replaces = models.ForeignKey(
+        SubProcessor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by_notices",
+        verbose_name=_("replaces"),
+    )
+    received_on = models.DateField(_("received on"))
+    objection_deadline = models.DateField(_("objection deadline"), blank=True)
+    details = models.TextField(_("details"), blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=NoticeDecision.choices, default=NoticeDecision.PENDING
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = SubProcessorNoticeQuerySet.as_manager()
+    organisation_path = None
+
+    class Meta:
+        ordering = ["-received_on"]
+        verbose_name = _("sub-processor notice")
+        verbose_name_plural = _("sub-processor notices")
+
+    def __str__(self):
+        return f"{self.get_change_display()}: {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("compliance:subprocessornotice_detail", args=[self.pk])
+
+    def clean(self):
+        if self.change == NoticeChange.REPLACED and not self.replaces_id:
+            raise ValidationError({"replaces": _("Say which sub-processor is replaced.")})
+        if self.decision == NoticeDecision.OBJECTED and not self.decision_reason.strip():
+            raise ValidationError({"decision_reason": _("Give the reasons for the objection.")})
+
+    def save(self, *args, **kwargs):
+        if self.received_on and not self.objection_deadline:
+            self.objection_deadline = self.received_on + dt.timedelta(days=settings.SUBPROCESSOR_OBJECTION_DAYS)
+        super().save(*args, **kwargs)
+
+    def decide(self, *, decision: str, user, reason: str = "") -> None:
+        self.decision = decision
+        self.decision_reason = reason
+        self.decided_by = user
+        self.decided_at = timezone.now()
+        self.full_clean()
+        self.save()

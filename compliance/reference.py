@@ -57,7 +57,7 @@ def load_hod_decision(report: LoadReport) -> Instrument:
 def load_obligations(report: LoadReport) -> None:
     instrument = load_hod_decision(report)
     for row in read_csv("hod_obligations.csv"):
-        load_once(
+        duty = load_once(
             report,
             "obligations",
             row["code"],
@@ -72,6 +72,9 @@ def load_obligations(report: LoadReport) -> None:
                 "summary": row["summary"],
             },
         )
+        report.add("assessments", False)
+        if duty is not None:  # one "not assessed" row per holder organisation, created once
+            report.created["assessments"] += duty.ensure_assessments()
 
 
 def load_gaps(report: LoadReport) -> None:
@@ -145,8 +148,7 @@ def load_subprocessors(report: LoadReport) -> None:
                 "address": row["address"],
                 "country": COUNTRIES[row["country"]],
                 "transfer_basis": basis,
-                "transfer_reference": row["transfer_reference"]
-                or (row["transfer_basis"] if basis == TransferBasis.ADEQUACY else ""),
+                "transfer_reference": row["transfer_reference"],
                 "data_processed": row["data_processed"],
                 "agreement_reference": EPIC_AGREEMENT,
             },

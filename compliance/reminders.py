@@ -5,20 +5,74 @@ from django.utils.translation import gettext_lazy as _
 from hpregister.models import Organisation
 from hpregister.reminders import DeadlineKind, Due, date_deadline, horizon_date, register
 
-from .choices import SubProcessorStatus
-from .models import SubProcessor
+from .choices import NoticeDecision, SubProcessorStatus
+from .models import Assessment, GapAction, SubProcessor, SubProcessorNotice
 
 ACTIVE = [SubProcessorStatus.APPROVED, SubProcessorStatus.PROPOSED]
+OPEN = ["planned", "in_progress"]
 
 
-def review_due(horizon):
-    operators = set(Organisation.objects.filter(is_operator=True).values_list("pk", flat=True))
+def operator_ids():
+    return set(Organisation.objects.filter(is_operator=True).values_list("pk", flat=True))
+
+
+def subprocessor_review_due(horizon):
+    operators = operator_ids()
     for sub in SubProcessor.objects.filter(status__in=ACTIVE, next_review__lte=horizon_date(horizon)):
         yield Due(obj=sub, deadline=date_deadline(sub.next_review), title=sub.name, organisation_ids=operators)
 
 
-def review_current(sub):
+def subprocessor_review_current(sub):
     return date_deadline(sub.next_review) if sub.next_review and sub.status in ACTIVE else None
+
+
+def assessment_due(horizon):
+    assessments = Assessment.objects.filter(
+        next_review__lte=horizon_date(horizon), obligation__instrument__superseded_by=None
+    )
+    for a in assessments.select_related("obligation", "organisation", "obligation__owner"):
+        yield Due(
+            obj=a,
+            deadline=date_deadline(a.next_review),
+            title=f"{a.obligation.code} {a.obligation.title} – {a.organisation}",
+            organisation_ids={a.organisation_id},
+        )
+
+
+def assessment_current(a):
+    return date_deadline(a.next_review) if a.next_review else None
+
+
+def action_due(horizon):
+    for action in GapAction.objects.filter(status__in=OPEN, due_on__lte=horizon_date(horizon)).select_related(
+        "gap", "owner"
+    ):
+        yield Due(
+            obj=action,
+            deadline=date_deadline(action.due_on),
+            title=f"{action.gap.code}: {action}",
+            organisation_ids={action.gap.organisation_id},
+            owner=action.owner,
+        )
+
+
+def action_current(action):
+    return date_deadline(action.due_on) if action.is_open else None
+
+
+def objection_due(horizon):
+    operators = operator_ids()
+    notices = SubProcessorNotice.objects.filter(
+        decision=NoticeDecision.PENDING, objection_deadline__lte=horizon_date(horizon)
+    )
+    for notice in notices:
+        yield Due(
+            obj=notice, deadline=date_deadline(notice.objection_deadline), title=str(notice), organisation_ids=operators
+        )
+
+
+def objection_current(notice):
+    return date_deadline(notice.objection_deadline) if notice.decision == NoticeDecision.PENDING else None
 
 
 register(
@@ -26,8 +80,41 @@ register(
         name="subprocessor.review",
         label=_("Sub-processor review"),
         model=SubProcessor,
-        due=review_due,
-        current=review_current,
+        due=subprocessor_review_due,
+        current=subprocessor_review_current,
         action=_("Review the sub-processor's transfer basis and agreement, and set the next review date."),
+    )
+)
+register(
+    DeadlineKind(
+        name="assessment.review",
+        label=_("Duty assessment due for review"),
+        model=Assessment,
+        due=assessment_due,
+        current=assessment_current,
+        action=_("Assess the duty again and record the status and its rationale."),
+    )
+)
+register(
+    DeadlineKind(
+        name="gap.action",
+        label=_("Remediation action"),
+        model=GapAction,
+        due=action_due,
+        current=action_current,
+        action=_("Carry out the action and mark it done."),
+    )
+)
+register(
+    DeadlineKind(
+        name="subprocessor.objection",
+        label=_("Objection deadline for a new sub-processor (Art. 28(2))"),
+        model=SubProcessorNotice,
+        due=objection_due,
+        current=objection_current,
+        action=_("Decide whether to accept the sub-processor or object, before the deadline."),
+        thresholds="-14d, -7d, -2d, 0",
+        repeat_overdue_days=0,
+        escalate_after_days=None,
     )
 )

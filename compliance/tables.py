@@ -1,19 +1,50 @@
 import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from hpregister.tables import BaseTable
+from hpregister.tables import BaseTable, NullsLastColumn
 
-from .models import Gap, Obligation, SubProcessor
+from .choices import AssessmentStatus
+from .models import Assessment, Gap, Obligation, SubProcessor, SubProcessorNotice
 
 
 class ObligationTable(BaseTable):
     code = tables.Column(linkify=True)
     title = tables.Column(linkify=True)
     instrument = tables.Column(accessor="instrument__reference", verbose_name=_("instrument"))
+    compliant = tables.Column(verbose_name=AssessmentStatus.COMPLIANT.label)
+    partly = tables.Column(verbose_name=AssessmentStatus.PARTLY.label)
+    not_compliant = tables.Column(verbose_name=AssessmentStatus.NOT_COMPLIANT.label)
+    not_assessed = tables.Column(verbose_name=AssessmentStatus.NOT_ASSESSED.label)
+    overdue = tables.Column(verbose_name=_("Review overdue"))
 
     class Meta(BaseTable.Meta):
         model = Obligation
-        fields = ("code", "title", "holder", "decision_point", "legal_basis", "instrument")
+        fields = (
+            "code",
+            "title",
+            "holder",
+            "legal_basis",
+            "instrument",
+            "compliant",
+            "partly",
+            "not_compliant",
+            "not_assessed",
+            "overdue",
+        )
+        default_columns = fields
+
+
+class AssessmentTable(BaseTable):
+    obligation = tables.Column(
+        accessor="obligation__code", verbose_name=_("duty"), linkify=lambda record: record.get_absolute_url()
+    )
+    organisation = tables.Column(linkify=lambda record: record.get_absolute_url())
+    next_review = NullsLastColumn()
+
+    class Meta(BaseTable.Meta):
+        model = Assessment
+        fields = ("obligation", "organisation", "status", "assessed_on", "assessed_by", "next_review")
         default_columns = fields
 
 
@@ -30,8 +61,30 @@ class GapTable(BaseTable):
 class SubProcessorTable(BaseTable):
     name = tables.Column(linkify=True)
     country = tables.Column(accessor="country__name", order_by=("country",))
+    next_review = NullsLastColumn()
+    validation = tables.Column(verbose_name=_("Transfer basis check"), empty_values=(), orderable=False)
 
     class Meta(BaseTable.Meta):
         model = SubProcessor
-        fields = ("name", "processing_activity", "country", "transfer_basis", "status", "next_review")
+        fields = ("name", "processing_activity", "country", "transfer_basis", "status", "next_review", "validation")
+        default_columns = fields
+
+    def render_validation(self, record):
+        problems = record.validation_problems()
+        if not problems:
+            return _("OK")
+        return format_html(
+            '<ul class="hp-problems">{}</ul>', format_html_join("", "<li>{}</li>", ((p,) for p in problems.values()))
+        )
+
+    def value_validation(self, record):
+        return "; ".join(str(p) for p in record.validation_problems().values()) or "OK"
+
+
+class SubProcessorNoticeTable(BaseTable):
+    name = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = SubProcessorNotice
+        fields = ("name", "change", "received_on", "objection_deadline", "decision", "decided_by")
         default_columns = fields

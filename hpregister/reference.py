@@ -50,7 +50,10 @@ def load_once(report: LoadReport, dataset: str, key: str, model, values: dict):
     m2m = {k: values.pop(k) for k in list(values) if model._meta.get_field(k).many_to_many}
     obj = model(**values)
     obj._change_reason = CHANGE_REASON
-    obj.full_clean()
+    # Field and uniqueness checks only: cross-field rules (e.g. a missing transfer impact assessment date)
+    # describe findings in the source, which the register shows rather than refuses.
+    obj.clean_fields()
+    obj.validate_unique()
     obj.save()
     for name, related in m2m.items():
         getattr(obj, name).set(related)

@@ -203,6 +203,21 @@ CELERY_BEAT_SCHEDULE = {
 # A processor's notice later than this after it detected a breach is flagged as not "without undue delay".
 PROCESSOR_NOTICE_LIMIT_HOURS = int(os.environ.get("PROCESSOR_NOTICE_LIMIT_HOURS", "24"))
 
+# Art. 28(2): the window to object to a vendor's new or replacing sub-processor.
+SUBPROCESSOR_OBJECTION_DAYS = int(os.environ.get("SUBPROCESSOR_OBJECTION_DAYS", "30"))
+# Evidence uploads: largest size and the allowed types.
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+EVIDENCE_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".txt": "text/plain",
+    ".csv": "text/csv",
+}
+
 # --- Tables ---------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "generic/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 8

@@ -106,3 +106,9 @@ def celery_eager(request):
     app.conf.task_always_eager = eager
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded evidence goes to a temporary folder, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -3,10 +3,13 @@
 A new URL without an entry in MATRIX fails ``test_every_url_has_an_entry``.
 """
 
+import datetime as dt
+
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from compliance.models import Gap, Obligation, SubProcessor
+from compliance.models import Assessment, Evidence, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
 from hpregister.models import Organisation
 from incidents.models import BreachCount
 from risks.models import Risk
@@ -33,7 +36,21 @@ def members_only(**overrides):
 def objects():
     incident = make_incident()  # St. Olavs hospital HF
     notification = notify(assessed(incident), oslo(2026, 11, 20, 12))
+    stolav_assessment = Assessment.objects.get(obligation__code="HOD-6", organisation__name="St. Olavs hospital HF")
+    evidence = Evidence.objects.create(
+        assessment=stolav_assessment,
+        file=ContentFile(b"%PDF-1.4 test", name="log-routine.pdf"),
+        name="log-routine.pdf",
+        content_type="application/pdf",
+        size=13,
+    )
+    gap = Gap.objects.get(code="ARK-1")
+    notice = SubProcessorNotice.objects.create(change="added", name="New vendor AB", received_on=dt.date(2026, 11, 1))
     return {
+        "assessment": stolav_assessment.pk,
+        "evidence": evidence.pk,
+        "gapaction": GapAction.objects.create(gap=gap, description="Ask HOD", due_on=dt.date(2026, 12, 1)).pk,
+        "notice": notice.pk,
         "incident": incident.pk,
         "notification": notification.pk,
         "measure": measure(incident).pk,
@@ -49,6 +66,9 @@ def objects():
 
 ONLY_HP_AS = dict(bob=404, carol=404, mona=404, nina=404)
 WRITERS = dict(mona=403, nina=403)
+# Register-wide records maintained by Helseplattformen AS's privacy officers.
+OPERATOR_ONLY = login_only(bob=403, carol=403, mona=403, nina=403)
+OPERATOR_ONLY_VISIBLE = login_only(bob=403, carol=403, mona=403, nina=404)
 INCIDENT_WRITERS = login_only(carol=404, nina=404, mona=403)  # an incident of St. Olavs hospital HF
 
 # url name: (args from objects(), expected status per persona)
@@ -70,6 +90,21 @@ MATRIX = {
     "compliance:gap_detail": (["gap"], login_only(**ONLY_HP_AS)),
     "compliance:gap_edit": (["gap"], login_only(**ONLY_HP_AS)),
     "compliance:subprocessor_list": ([], login_only()),
+    "compliance:obligation_matrix": ([], login_only()),
+    "compliance:assessment_list": ([], login_only()),
+    "compliance:assessment_detail": (["assessment"], login_only(carol=404, nina=404)),
+    "compliance:assessment_edit": (["assessment"], login_only(carol=404, nina=404, mona=403)),
+    "compliance:evidence_download": (["evidence"], login_only(carol=404, nina=404)),
+    "compliance:gapaction_add": (["gap"], login_only(**ONLY_HP_AS)),
+    "compliance:gapaction_edit": (["gap", "gapaction"], login_only(**ONLY_HP_AS)),
+    "compliance:subprocessor_add": ([], OPERATOR_ONLY),
+    "compliance:subprocessor_edit": (["subprocessor"], OPERATOR_ONLY_VISIBLE),
+    "compliance:subprocessor_import": ([], OPERATOR_ONLY),
+    "compliance:subprocessornotice_list": ([], login_only()),
+    "compliance:subprocessornotice_detail": (["notice"], members_only()),
+    "compliance:subprocessornotice_add": ([], OPERATOR_ONLY),
+    "compliance:subprocessornotice_edit": (["notice"], OPERATOR_ONLY_VISIBLE),
+    "compliance:subprocessornotice_decide": (["notice"], login_only(403, nina=404)),  # POST only
     "compliance:subprocessor_detail": (["subprocessor"], members_only()),
     "risks:risk_list": ([], login_only()),
     "risks:risk_add": ([], login_only(**WRITERS)),
