@@ -21,6 +21,9 @@ LISTS = [
     "compliance:obligation_list",
     "compliance:gap_list",
     "compliance:subprocessor_list",
+    "compliance:assessment_list",
+    "compliance:subprocessornotice_list",
+    "incidents:incident_list",
     "risks:risk_list",
     "incidents:breachcount_list",
 ]
