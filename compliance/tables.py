@@ -60,7 +60,7 @@ class GapTable(BaseTable):
 
 class SubProcessorTable(BaseTable):
     name = tables.Column(linkify=True)
-    country = tables.Column(accessor="country__name", order_by=("country",))
+    country = tables.Column(accessor="country__name", order_by=("country",), verbose_name=_("country"))
     next_review = NullsLastColumn()
     validation = tables.Column(verbose_name=_("Transfer basis check"), empty_values=(), orderable=False)
 
