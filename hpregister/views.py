@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, UpdateView
@@ -204,20 +205,33 @@ def healthz(request):
 
 
 def dashboard(request):
+    """The start page: the incident clock, the top-10 list with movement, and what is overdue."""
     from compliance.models import Gap, Obligation, SubProcessor
-    from incidents.models import BreachCount
-    from risks.models import ReportingPeriod
+    from incidents.models import Incident
+    from risks.models import OPEN_MEASURES, ReportingPeriod, Risk, RiskMeasure
 
-    period = ReportingPeriod.objects.visible_to(request.user).latest_approved()
+    user = request.user
+    period = ReportingPeriod.objects.visible_to(user).latest_approved()
+    top10 = period.ranked_entries() if period else []
+    incidents = Incident.objects.visible_to(user)
     context = {
         "title": _("Dashboard"),
         "period": period,
-        "top10": period.entries.select_related("risk").order_by("rank") if period else [],
+        "top10": top10,
+        "clock": incidents.awaiting_notification()
+        .with_clock()
+        .prefetch_related("organisations")
+        .order_by("aware_at")[:10],
+        "reviews_overdue": Risk.objects.visible_to(user).review_overdue().select_related("organisation")[:10],
+        "measures_overdue": RiskMeasure.objects.visible_to(user)
+        .filter(status__in=OPEN_MEASURES, due_on__lt=timezone.localdate())
+        .select_related("risk")[:10],
+        "linked_incidents": incidents.filter(risks__in=[e.risk_id for e in top10]).distinct().order_by("-aware_at")[:5],
         "counts": {
-            "obligations": Obligation.objects.visible_to(request.user).count(),
-            "gaps": Gap.objects.visible_to(request.user).open().count(),
-            "subprocessors": SubProcessor.objects.visible_to(request.user).count(),
-            "breach_counts": BreachCount.objects.visible_to(request.user).count(),
+            "obligations": Obligation.objects.visible_to(user).current().count(),
+            "gaps": Gap.objects.visible_to(user).open().count(),
+            "subprocessors": SubProcessor.objects.visible_to(user).count(),
+            "failing": SubProcessor.objects.visible_to(user).failing_validation().count(),
         },
     }
     return render(request, "dashboard.html", context)

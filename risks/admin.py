@@ -2,13 +2,44 @@ from django.contrib import admin
 
 from hpregister.admin import ScopedAdmin
 
-from .models import PeriodEntry, ReportingPeriod, Risk, RiskMeasure, ScaleStep
+from .models import (
+    LevelBand,
+    MatrixCell,
+    PeriodEntry,
+    ReportingPeriod,
+    Risk,
+    RiskAcceptance,
+    RiskMeasure,
+    RiskScale,
+    ScaleStep,
+)
+
+
+class ScaleStepInline(admin.TabularInline):
+    model = ScaleStep
+    extra = 0
+
+
+class LevelBandInline(admin.TabularInline):
+    model = LevelBand
+    extra = 0
+
+
+class MatrixCellInline(admin.TabularInline):
+    model = MatrixCell
+    extra = 0
+
+
+@admin.register(RiskScale)
+class RiskScaleAdmin(ScopedAdmin):
+    list_display = ["name", "version", "is_active"]
+    inlines = [ScaleStepInline, LevelBandInline, MatrixCellInline]
 
 
 @admin.register(ScaleStep)
 class ScaleStepAdmin(ScopedAdmin):
-    list_display = ["dimension", "value", "label"]
-    list_filter = ["dimension"]
+    list_display = ["label", "dimension", "value", "scale"]
+    list_filter = ["scale", "dimension"]
 
 
 class RiskMeasureInline(admin.TabularInline):
@@ -23,6 +54,7 @@ class RiskAdmin(ScopedAdmin):
     search_fields = ["title", "description"]
     list_select_related = ["organisation", "residual_probability", "residual_consequence"]
     inlines = [RiskMeasureInline]
+    filter_horizontal = ["obligations"]
 
 
 @admin.register(RiskMeasure)
@@ -30,6 +62,12 @@ class RiskMeasureAdmin(ScopedAdmin):
     list_display = ["description", "risk", "status", "due_on", "done_on"]
     list_filter = ["status"]
     list_select_related = ["risk"]
+
+
+@admin.register(RiskAcceptance)
+class RiskAcceptanceAdmin(ScopedAdmin):
+    list_display = ["risk", "accepted_by", "accepted_at", "valid_until", "level"]
+    list_select_related = ["risk", "accepted_by", "level"]
 
 
 class PeriodEntryInline(admin.TabularInline):

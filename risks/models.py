@@ -1,5 +1,11 @@
+from __future__ import annotations
+
+import datetime as dt
+
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +15,48 @@ from hpregister.models import Organisation, ScopedModel, ScopedQuerySet
 
 from .choices import Dimension, MeasureStatus, RiskStatus, Treatment
 
+OPEN_MEASURES = [MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS]
+
+
+class RiskScale(models.Model):
+    """A version of the probability and consequence scales and the matrix of levels.
+
+    A new version is made when the scales change; risks keep pointing at the steps they were assessed on,
+    so old assessments stay readable.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    version = models.PositiveSmallIntegerField(_("version"), unique=True)
+    is_active = models.BooleanField(_("in use for new assessments"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("risk scale")
+        verbose_name_plural = _("risk scales")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=models.Q(is_active=True), name="riskscale_one_active"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+    @classmethod
+    def active(cls) -> RiskScale | None:
+        return cls.objects.filter(is_active=True).first()
+
+    def matrix(self) -> dict[tuple[int, int], LevelBand]:
+        """{(probability step id, consequence step id): band}: one query, for lists and the heatmap."""
+        return {(c.probability_id, c.consequence_id): c.level for c in self.cells.select_related("level")}
+
 
 class ScaleStep(models.Model):
     """One step of an ordered scale (probability or consequence), kept as data."""
 
+    scale = models.ForeignKey(RiskScale, on_delete=models.PROTECT, related_name="steps", verbose_name=_("scale"))
     dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
     value = models.PositiveSmallIntegerField(_("value"), help_text=_("Higher is worse."))
     label = models.CharField(_("label"), max_length=60)
@@ -20,16 +64,82 @@ class ScaleStep(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["dimension", "value"]
+        ordering = ["scale", "dimension", "value"]
         verbose_name = _("scale step")
         verbose_name_plural = _("scale steps")
         constraints = [
-            models.UniqueConstraint(fields=["dimension", "value"], name="scalestep_unique_value"),
-            models.UniqueConstraint(fields=["dimension", "label"], name="scalestep_unique_label"),
+            models.UniqueConstraint(fields=["scale", "dimension", "value"], name="scalestep_unique_value"),
+            models.UniqueConstraint(fields=["scale", "dimension", "label"], name="scalestep_unique_label"),
         ]
 
     def __str__(self):
         return self.label
+
+
+class LevelBand(models.Model):
+    """A risk level of the matrix, e.g. green / yellow / red, with what it demands."""
+
+    scale = models.ForeignKey(RiskScale, on_delete=models.PROTECT, related_name="levels", verbose_name=_("scale"))
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("Higher is worse."))
+    label = models.CharField(_("label"), max_length=60)
+    colour = models.CharField(_("colour"), max_length=7, help_text=_("#RRGGBB"))
+    acceptance_needs_manager = models.BooleanField(
+        _("acceptance needs a manager"),
+        default=False,
+        help_text=_("A residual risk at this level cannot be accepted by a privacy officer."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scale", "rank"]
+        verbose_name = _("risk level")
+        verbose_name_plural = _("risk levels")
+        constraints = [models.UniqueConstraint(fields=["scale", "rank"], name="levelband_unique_rank")]
+
+    def __str__(self):
+        return self.label
+
+
+class MatrixCell(models.Model):
+    scale = models.ForeignKey(RiskScale, on_delete=models.CASCADE, related_name="cells")
+    probability = models.ForeignKey(ScaleStep, on_delete=models.CASCADE, related_name="+")
+    consequence = models.ForeignKey(ScaleStep, on_delete=models.CASCADE, related_name="+")
+    level = models.ForeignKey(LevelBand, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("matrix cell")
+        verbose_name_plural = _("matrix cells")
+        constraints = [
+            models.UniqueConstraint(fields=["probability", "consequence"], name="matrixcell_unique_combination"),
+        ]
+
+    def __str__(self):
+        return f"{self.probability} × {self.consequence}: {self.level}"
+
+
+class RiskQuerySet(ScopedQuerySet):
+    def with_measure_counts(self):
+        today = timezone.localdate()
+        open_ = Q(measures__status__in=OPEN_MEASURES)
+        return self.annotate(
+            open_measures=Count("measures", filter=open_, distinct=True),
+            overdue_measures=Count("measures", filter=open_ & Q(measures__due_on__lt=today), distinct=True),
+        )
+
+    def review_overdue(self):
+        return self.exclude(status=RiskStatus.CLOSED).filter(next_review__lt=timezone.localdate())
+
+    def with_overdue_measures(self):
+        return self.filter(
+            Exists(
+                RiskMeasure.objects.filter(
+                    risk=OuterRef("pk"), status__in=OPEN_MEASURES, due_on__lt=timezone.localdate()
+                )
+            )
+        )
 
 
 class Risk(ScopedModel):
@@ -65,12 +175,34 @@ class Risk(ScopedModel):
         limit_choices_to={"dimension": Dimension.CONSEQUENCE},
         verbose_name=_("residual consequence"),
     )
+    inherent_probability = models.ForeignKey(
+        ScaleStep,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"dimension": Dimension.PROBABILITY},
+        verbose_name=_("inherent probability"),
+    )
+    inherent_consequence = models.ForeignKey(
+        ScaleStep,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"dimension": Dimension.CONSEQUENCE},
+        verbose_name=_("inherent consequence"),
+    )
     treatment = models.CharField(_("treatment"), max_length=20, choices=Treatment.choices, blank=True)
     treatment_justification = models.TextField(_("justification of the treatment"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=RiskStatus.choices, default=RiskStatus.OPEN)
     next_review = models.DateField(_("next review"), null=True, blank=True)
+    obligations = models.ManyToManyField(
+        "compliance.Obligation", blank=True, related_name="risks", verbose_name=_("duties")
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[obligations])
+    objects = RiskQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -79,12 +211,77 @@ class Risk(ScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "title"], name="risk_unique_title_per_organisation"),
         ]
+        indexes = [models.Index(fields=["next_review"])]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("risks:risk_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.treatment and not self.treatment_justification.strip():
+            errors["treatment_justification"] = _("Justify the treatment decision.")
+        for p, c in (
+            ("residual_probability", "residual_consequence"),
+            ("inherent_probability", "inherent_consequence"),
+        ):
+            step_p, step_c = getattr(self, p), getattr(self, c)
+            if bool(step_p) != bool(step_c):
+                errors[c if step_p else p] = _("Give both probability and consequence, or neither.")
+            elif step_p and step_c and step_p.scale_id != step_c.scale_id:
+                errors[c] = _("Probability and consequence must come from the same scale.")
+        if errors:
+            raise ValidationError(errors)
+
+    def level(self, matrix=None, kind="residual") -> LevelBand | None:
+        """The matrix level of the residual (or inherent) assessment; pass ``matrix`` in lists."""
+        p, c = getattr(self, f"{kind}_probability_id"), getattr(self, f"{kind}_consequence_id")
+        if p is None or c is None:
+            return None
+        if matrix is None:
+            cell = MatrixCell.objects.filter(probability_id=p, consequence_id=c).select_related("level").first()
+            return cell.level if cell else None
+        return matrix.get((p, c))
+
+    @property
+    def review_overdue(self) -> bool:
+        return bool(self.next_review and self.next_review < timezone.localdate() and self.status != RiskStatus.CLOSED)
+
+    def current_acceptance(self):
+        today = timezone.localdate()
+        return self.acceptances.filter(valid_until__gte=today).order_by("-accepted_at").first()
+
+
+class RiskAcceptance(ScopedModel):
+    """A decision to accept a residual risk: who, when, until when, and the state that was accepted."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="acceptances", verbose_name=_("risk"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("accepted by")
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+    valid_until = models.DateField(_("valid until"))
+    probability = models.ForeignKey(
+        ScaleStep, on_delete=models.PROTECT, related_name="+", verbose_name=_("residual probability")
+    )
+    consequence = models.ForeignKey(
+        ScaleStep, on_delete=models.PROTECT, related_name="+", verbose_name=_("residual consequence")
+    )
+    level = models.ForeignKey(LevelBand, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("level"))
+    justification = models.TextField(_("justification"))
+
+    history = HistoricalRecords()
+    organisation_path = "risk__organisation"
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        verbose_name = _("risk acceptance")
+        verbose_name_plural = _("risk acceptances")
+
+    def __str__(self):
+        return f"{self.risk} – {self.accepted_by} ({self.accepted_at:%Y-%m-%d})"
 
 
 class RiskMeasure(ScopedModel):
@@ -117,6 +314,18 @@ class RiskMeasure(ScopedModel):
 
     def get_absolute_url(self):
         return self.risk.get_absolute_url() + "#measures"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_MEASURES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
+
+    def clean(self):
+        if self.status == MeasureStatus.DONE and not self.done_on:
+            raise ValidationError({"done_on": _("Give the date the measure was done.")})
 
 
 class ReportingPeriodQuerySet(ScopedQuerySet):
@@ -167,9 +376,18 @@ class ReportingPeriod(ScopedModel):
     def is_approved(self) -> bool:
         return self.approved_at is not None
 
+    def get_absolute_url(self):
+        return reverse("risks:period_detail", args=[self.pk])
+
     def approve(self, *, user, when=None):
+        """Freeze the list: from now on its entries cannot change."""
+        if self.is_approved:
+            raise ValidationError(_("The period is already approved."))
+        if not self.entries.exists():
+            raise ValidationError(_("An empty list cannot be approved."))
         self.approved_at = when or timezone.now()
         self.approved_by = user
+        self._change_reason = "Approved"
         self.save(update_fields=["approved_at", "approved_by"])
 
     def previous(self):
@@ -178,6 +396,51 @@ class ReportingPeriod(ScopedModel):
             .order_by("-ends_on")
             .first()
         )
+
+    def ranked_entries(self) -> list[PeriodEntry]:
+        """Entries with previous rank and movement derived from earlier periods (a fixed number of queries)."""
+        entries = list(
+            self.entries.select_related("risk", "risk__owner", "residual_probability", "residual_consequence")
+        )
+        previous = self.previous()
+        previous_ranks = dict(previous.entries.values_list("risk_id", "rank")) if previous else {}
+        before_previous = set()
+        if previous is not None:
+            before_previous = set(
+                PeriodEntry.objects.filter(
+                    period__organisation=self.organisation, period__ends_on__lt=previous.ends_on
+                ).values_list("risk_id", flat=True)
+            )
+        for entry in entries:
+            entry.previous_rank = previous_ranks.get(entry.risk_id)
+            if entry.previous_rank is None:
+                entry.movement = "reentry" if entry.risk_id in before_previous else "new"
+            elif entry.rank < entry.previous_rank:
+                entry.movement = "up"
+            elif entry.rank > entry.previous_rank:
+                entry.movement = "down"
+            else:
+                entry.movement = "same"
+        return entries
+
+
+def prepare_next_period(
+    *, previous: ReportingPeriod, name: str, starts_on: dt.date, ends_on: dt.date
+) -> ReportingPeriod:
+    """A new draft period that starts from the previous list, with each risk's residual assessment of now."""
+    with transaction.atomic():
+        period = ReportingPeriod.objects.create(
+            organisation=previous.organisation, name=name, starts_on=starts_on, ends_on=ends_on
+        )
+        for entry in previous.entries.select_related("risk"):
+            PeriodEntry.objects.create(
+                period=period,
+                risk=entry.risk,
+                rank=entry.rank,
+                residual_probability=entry.risk.residual_probability,
+                residual_consequence=entry.risk.residual_consequence,
+            )
+    return period
 
 
 class PeriodEntry(ScopedModel):
@@ -222,3 +485,55 @@ class PeriodEntry(ScopedModel):
 
     def __str__(self):
         return f"{self.rank}. {self.risk}"
+
+    def get_absolute_url(self):
+        return self.period.get_absolute_url()
+
+    def clean(self):
+        if self.period_id and self.period.is_approved:
+            raise ValidationError(_("The period is approved and frozen."))
+        if self.risk_id and self.period_id and self.risk.organisation_id != self.period.organisation_id:
+            raise ValidationError({"risk": _("The risk belongs to another organisation.")})
+
+    def save(self, *args, **kwargs):
+        # Approved periods are frozen: no code path may rewrite them (the reference loader included).
+        if ReportingPeriod.objects.filter(pk=self.period_id, approved_at__isnull=False).exists():
+            raise ValidationError(_("The period is approved and frozen."))
+        super().save(*args, **kwargs)
+
+
+def accept_risk(*, risk: Risk, user, valid_until: dt.date, justification: str) -> RiskAcceptance:
+    """Accept the residual risk as it stands. A level that needs a manager cannot be accepted by a privacy officer."""
+    from hpregister.access import Access
+    from hpregister.choices import Role
+
+    access = Access.for_user(user)
+    orgs = {risk.organisation_id}
+    if not (access.has_role(Role.MANAGER, orgs) or access.has_role(Role.PRIVACY_OFFICER, orgs)):
+        raise ValidationError(_("Only the organisation's privacy officers and managers can accept its risks."))
+    if not (risk.residual_probability_id and risk.residual_consequence_id):
+        raise ValidationError(_("Assess the residual risk before accepting it."))
+    if not justification.strip():
+        raise ValidationError({"justification": _("Justify the acceptance.")})
+    if valid_until <= timezone.localdate():
+        raise ValidationError({"valid_until": _("The acceptance must be valid until a future date.")})
+    level = risk.level()
+    if level is not None and level.acceptance_needs_manager and not access.has_role(Role.MANAGER, orgs):
+        raise ValidationError(
+            _("A residual risk at level %(level)s must be accepted by a manager.") % {"level": level.label}
+        )
+    with transaction.atomic():
+        acceptance = RiskAcceptance.objects.create(
+            risk=risk,
+            accepted_by=user,
+            valid_until=valid_until,
+            probability=risk.residual_probability,
+            consequence=risk.residual_consequence,
+            level=level,
+            justification=justification.strip(),
+        )
+        risk.treatment = Treatment.ACCEPT
+        risk.treatment_justification = justification.strip()
+        risk._change_reason = "Accepted"
+        risk.save()
+    return acceptance

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from hpregister.reference import LoadReport, load_once, organisation_named, read_csv
 
 from .choices import Dimension, MeasureStatus, Treatment
-from .models import PeriodEntry, ReportingPeriod, Risk, RiskMeasure, ScaleStep
+from .models import LevelBand, MatrixCell, PeriodEntry, ReportingPeriod, Risk, RiskMeasure, RiskScale, ScaleStep
 
 OSLO = ZoneInfo("Europe/Oslo")
 AUTHORITY = "Helse Midt-Norge RHF"
@@ -48,7 +48,19 @@ RISK6_MEASURES = [
 ]
 
 
+# The default matrix (ours, not from the source: administrators edit it): level by probability x consequence.
+LEVELS = [(1, "Lav", "#2e7d32", False), (2, "Middels", "#f9a825", False), (3, "Høy", "#c62828", True)]
+
+
+def level_for(probability: int, consequence: int) -> int:
+    score = probability * consequence
+    return 1 if score <= 3 else 2 if score <= 8 else 3
+
+
 def load_scales(report: LoadReport) -> dict:
+    scale = load_once(
+        report, "risk_scales", "v1", RiskScale, {"name": "Helse Midt-Norge, 4 x 4", "version": 1, "is_active": True}
+    )
     steps = {}
     for dimension, labels in SCALES.items():
         for value, label in enumerate(labels, start=1):
@@ -57,26 +69,49 @@ def load_scales(report: LoadReport) -> dict:
                 "scale_steps",
                 f"{dimension}:{value}",
                 ScaleStep,
-                {"dimension": dimension, "value": value, "label": label},
+                {"scale": scale, "dimension": dimension, "value": value, "label": label},
             )
+    bands = {
+        rank: load_once(
+            report,
+            "risk_levels",
+            f"v1:{rank}",
+            LevelBand,
+            {"scale": scale, "rank": rank, "label": label, "colour": colour, "acceptance_needs_manager": needs_manager},
+        )
+        for rank, label, colour, needs_manager in LEVELS
+    }
+    for p_index, p_label in enumerate(SCALES[Dimension.PROBABILITY], start=1):
+        for c_index, c_label in enumerate(SCALES[Dimension.CONSEQUENCE], start=1):
+            probability, consequence = steps[(Dimension.PROBABILITY, p_label)], steps[(Dimension.CONSEQUENCE, c_label)]
+            band = bands[level_for(p_index, c_index)]
+            if None not in (scale, probability, consequence, band):
+                load_once(
+                    report,
+                    "matrix_cells",
+                    f"v1:{p_index}:{c_index}",
+                    MatrixCell,
+                    {"scale": scale, "probability": probability, "consequence": consequence, "level": band},
+                )
     return steps
 
 
 def _period(report, organisation, name) -> ReportingPeriod:
-    spec = PERIODS[name]
-    approved_at = dt.datetime.combine(spec["ends_on"], dt.time(23, 59), tzinfo=OSLO)
+    """Loaded as a draft; approved once its entries are in (approved periods are frozen)."""
     return load_once(
         report,
         "reporting_periods",
         f"{AUTHORITY}:{name}",
         ReportingPeriod,
-        {
-            "organisation": organisation,
-            "name": name,
-            "approved_at": approved_at,
-            **spec,
-        },
+        {"organisation": organisation, "name": name, **PERIODS[name]},
     )
+
+
+def _approve_as_published(period) -> None:
+    if period is not None and period.approved_at is None and period.entries.exists():
+        period.approved_at = dt.datetime.combine(period.ends_on, dt.time(23, 59), tzinfo=OSLO)
+        period._change_reason = "Approved as published in the source"
+        period.save(update_fields=["approved_at"])
 
 
 def load(report: LoadReport) -> None:
@@ -145,3 +180,5 @@ def load(report: LoadReport) -> None:
                         "status": MeasureStatus.PLANNED,
                     },
                 )
+    _approve_as_published(previous)
+    _approve_as_published(current)

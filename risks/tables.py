@@ -1,12 +1,24 @@
 import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from hpregister.tables import BaseTable
+from hpregister.tables import BaseTable, NullsLastColumn
 
-from .models import Risk
+from .models import ReportingPeriod, Risk, RiskScale
+
+
+def level_chip(band):
+    if band is None:
+        return "–"
+    return format_html('<span class="hp-level" style="--level: {}">{}</span>', band.colour, band.label)
 
 
 class RiskTable(BaseTable):
     title = tables.Column(linkify=True)
+    level = tables.Column(verbose_name=_("Level"), accessor="pk", orderable=False)  # not record.level(): a query
+    next_review = NullsLastColumn()
+    open_measures = tables.Column(verbose_name=_("Open measures"))
+    overdue_measures = tables.Column(verbose_name=_("Overdue measures"))
 
     class Meta(BaseTable.Meta):
         model = Risk
@@ -15,8 +27,37 @@ class RiskTable(BaseTable):
             "organisation",
             "residual_probability",
             "residual_consequence",
+            "level",
             "treatment",
             "status",
             "next_review",
+            "open_measures",
+            "overdue_measures",
         )
+        default_columns = fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scale = RiskScale.active()
+        self.matrix = scale.matrix() if scale else {}
+
+    def render_level(self, record):
+        return level_chip(record.level(self.matrix))
+
+    def value_level(self, record):
+        band = record.level(self.matrix)
+        return band.label if band else ""
+
+    def render_next_review(self, record, value):
+        if record.review_overdue:
+            return format_html('{} <span class="hp-badge-overdue">{}</span>', value.strftime("%d.%m.%Y"), _("overdue"))
+        return value.strftime("%d.%m.%Y")
+
+
+class ReportingPeriodTable(BaseTable):
+    name = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = ReportingPeriod
+        fields = ("name", "organisation", "starts_on", "ends_on", "approved_at", "approved_by")
         default_columns = fields

@@ -8,6 +8,18 @@ urlpatterns = [
     path("", views.RiskListView.as_view(), name="risk_list"),
     path("add/", views.RiskEditView.as_view(), name="risk_add"),
     path("top10/", views.top10, name="top10"),
+    path("matrix/", views.heatmap, name="heatmap"),
+    path("periods/", views.ReportingPeriodListView.as_view(), name="reportingperiod_list"),
+    path("periods/<int:pk>/", views.ReportingPeriodView.as_view(), name="period_detail"),
+    path("periods/<int:pk>/approve/", views.period_approve, name="period_approve"),
+    path("periods/<int:pk>/prepare/", views.period_prepare, name="period_prepare"),
+    path("periods/<int:parent_pk>/entries/add/", views.PeriodEntryEditView.as_view(), name="periodentry_add"),
+    path(
+        "periods/<int:parent_pk>/entries/<int:pk>/edit/", views.PeriodEntryEditView.as_view(), name="periodentry_edit"
+    ),
     path("<int:pk>/", views.RiskView.as_view(), name="risk_detail"),
     path("<int:pk>/edit/", views.RiskEditView.as_view(), name="risk_edit"),
+    path("<int:pk>/accept/", views.risk_accept, name="risk_accept"),
+    path("<int:parent_pk>/measures/add/", views.RiskMeasureEditView.as_view(), name="riskmeasure_add"),
+    path("<int:parent_pk>/measures/<int:pk>/edit/", views.RiskMeasureEditView.as_view(), name="riskmeasure_edit"),
 ]

@@ -1,37 +1,115 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hpregister.views import ObjectDetailView, ObjectEditView, ObjectListView
+from hpregister.access import Access
+from hpregister.choices import Role
+from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import filters, forms, tables
-from .models import ReportingPeriod, Risk
+from .choices import Dimension
+from .models import (
+    OPEN_MEASURES,
+    PeriodEntry,
+    ReportingPeriod,
+    Risk,
+    RiskMeasure,
+    RiskScale,
+    ScaleStep,
+    accept_risk,
+    prepare_next_period,
+)
 
 
 class RiskListView(ObjectListView):
     queryset = Risk.objects.select_related("organisation", "residual_probability", "residual_consequence")
     table_class = tables.RiskTable
     filterset_class = filters.RiskFilterSet
+    template_name = "risks/risk_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().with_measure_counts()
+
+
+def rank_history_chart(risk, periods):
+    """Points of the risk's rank over the organisation's periods (rank 1 on top), for a small SVG."""
+    width, height, left, top, bottom = 480, 160, 36, 12, 40
+    if not periods:
+        return None
+    ranks = dict(PeriodEntry.objects.filter(risk=risk, period__in=periods).values_list("period_id", "rank"))
+    worst = max([10, *ranks.values()])
+    step = (width - left - 16) / max(len(periods) - 1, 1)
+    points = []
+    for index, period in enumerate(periods):
+        rank = ranks.get(period.pk)
+        x = left + index * step
+        y = None if rank is None else top + (rank - 1) * (height - top - bottom) / max(worst - 1, 1)
+        points.append({"x": round(x, 1), "y": None if y is None else round(y, 1), "rank": rank, "label": period.name})
+    drawn = [p for p in points if p["y"] is not None]
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "label_y": height - bottom + 16,
+        "points": points,
+        "polyline": " ".join(f"{p['x']},{p['y']}" for p in drawn),
+        "ticks": [
+            {"rank": r, "y": round(top + (r - 1) * (height - top - bottom) / max(worst - 1, 1), 1)}
+            for r in (1, 5, 10)
+            if r <= worst
+        ],
+    }
 
 
 class RiskView(ObjectDetailView):
     model = Risk
+    queryset = Risk.objects.select_related(
+        "organisation",
+        "owner",
+        "residual_probability",
+        "residual_consequence",
+        "inherent_probability",
+        "inherent_consequence",
+    ).prefetch_related("obligations")
     fields = [
         "title",
         "organisation",
+        "owner",
         "description",
         "category",
+        "status",
+        "inherent_probability",
+        "inherent_consequence",
         "residual_probability",
         "residual_consequence",
         "treatment",
         "treatment_justification",
-        "status",
         "next_review",
+        "obligations",
     ]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["measures"] = self.object.measures.all()
+        risk = self.object
+        access = Access.for_user(self.request.user)
+        periods = list(ReportingPeriod.objects.filter(organisation=risk.organisation).order_by("ends_on"))
+        ctx.update(
+            {
+                "level": risk.level(),
+                "inherent_level": risk.level(kind="inherent"),
+                "measures": risk.measures.select_related("owner"),
+                "acceptances": risk.acceptances.select_related("accepted_by", "level", "probability", "consequence"),
+                "current_acceptance": risk.current_acceptance(),
+                "chart": rank_history_chart(risk, periods),
+                "incidents": risk.incidents.visible_to(self.request.user).order_by("-aware_at")[:20],
+                "gaps": risk.gaps.visible_to(self.request.user),
+                "can_accept": access.has_role(Role.MANAGER, {risk.organisation_id}) or ctx["can_edit"],
+            }
+        )
         return ctx
 
 
@@ -40,8 +118,55 @@ class RiskEditView(ObjectEditView):
     form_class = forms.RiskForm
 
 
+class RiskMeasureEditView(ChildObjectEditView):
+    model = RiskMeasure
+    form_class = forms.RiskMeasureForm
+    parent_model = Risk
+    parent_field = "risk"
+
+
+def risk_accept(request, pk):
+    risk = get_object_or_404(Risk.objects.visible_to(request.user), pk=pk)
+    access = Access.for_user(request.user)
+    if not (access.has_role(Role.MANAGER, {risk.organisation_id}) or access.can_edit(risk)):
+        raise PermissionDenied
+    form = forms.AcceptanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accept_risk(risk=risk, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("The residual risk is accepted."))
+            return redirect(risk)
+    return render(
+        request,
+        "generic/object_edit.html",
+        {
+            "form": form,
+            "title": _("Accept the residual risk: %(risk)s") % {"risk": risk},
+            "cancel_url": risk.get_absolute_url(),
+        },
+    )
+
+
+def measure_counts(risk_ids):
+    today = timezone.localdate()
+    rows = (
+        RiskMeasure.objects.filter(risk_id__in=risk_ids, status__in=OPEN_MEASURES)
+        .values("risk_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )
+    return {row["risk_id"]: row for row in rows}
+
+
 def top10(request):
-    periods = ReportingPeriod.objects.visible_to(request.user).select_related("organisation")
+    """The top-10 list of a period (default: the latest approved one), printable for a board meeting."""
+    periods = ReportingPeriod.objects.visible_to(request.user).select_related("organisation", "approved_by")
     if "period" in request.GET:
         try:
             period = get_object_or_404(periods, pk=int(request.GET["period"]))
@@ -49,15 +174,130 @@ def top10(request):
             raise Http404 from exc
     else:
         period = periods.latest_approved()
-    entries = []
-    if period is not None:
-        previous = period.previous()
-        previous_ranks = dict(previous.entries.values_list("risk_id", "rank")) if previous else {}
-        for entry in period.entries.select_related("risk", "residual_probability", "residual_consequence"):
-            entry.previous_rank = previous_ranks.get(entry.risk_id)
-            entries.append(entry)
+    entries = period.ranked_entries() if period else []
+    scale = RiskScale.active()
+    matrix = scale.matrix() if scale else {}
+    counts = measure_counts([e.risk_id for e in entries])
+    for entry in entries:
+        cell = (entry.residual_probability_id, entry.residual_consequence_id)
+        entry.level = matrix.get(cell)
+        entry.measure_counts = counts.get(entry.risk_id, {"open": 0, "overdue": 0})
     return render(
         request,
         "risks/top10.html",
-        {"title": _("Top 10 risks"), "period": period, "periods": periods, "entries": entries},
+        {
+            "title": _("Top 10 risks"),
+            "period": period,
+            "periods": periods,
+            "entries": entries,
+        },
     )
+
+
+def heatmap(request):
+    """Residual (or inherent) risks on the probability x consequence matrix, as an accessible table."""
+    kind = "inherent" if request.GET.get("kind") == "inherent" else "residual"
+    scale = RiskScale.active()
+    if scale is None:
+        raise Http404
+    probabilities = list(ScaleStep.objects.filter(scale=scale, dimension=Dimension.PROBABILITY).order_by("-value"))
+    consequences = list(ScaleStep.objects.filter(scale=scale, dimension=Dimension.CONSEQUENCE).order_by("value"))
+    matrix = scale.matrix()
+    counts = dict(
+        ((row[f"{kind}_probability_id"], row[f"{kind}_consequence_id"]), row["n"])
+        for row in Risk.objects.visible_to(request.user)
+        .exclude(status="closed")
+        .values(f"{kind}_probability_id", f"{kind}_consequence_id")
+        .annotate(n=Count("pk"))
+    )
+    rows = [
+        {
+            "probability": p,
+            "cells": [
+                {"consequence": c, "count": counts.get((p.pk, c.pk), 0), "level": matrix.get((p.pk, c.pk))}
+                for c in consequences
+            ],
+        }
+        for p in probabilities
+    ]
+    unassessed = sum(n for (p, c), n in counts.items() if p is None or c is None)
+    return render(
+        request,
+        "risks/heatmap.html",
+        {
+            "title": _("Risk matrix"),
+            "kind": kind,
+            "rows": rows,
+            "consequences": consequences,
+            "levels": scale.levels.all(),
+            "unassessed": unassessed,
+        },
+    )
+
+
+class ReportingPeriodListView(ObjectListView):
+    queryset = ReportingPeriod.objects.select_related("organisation", "approved_by")
+    table_class = tables.ReportingPeriodTable
+    filterset_class = filters.ReportingPeriodFilterSet
+
+
+class ReportingPeriodView(ObjectDetailView):
+    model = ReportingPeriod
+    fields = ["name", "organisation", "starts_on", "ends_on", "source", "note", "approved_at", "approved_by"]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        period = self.object
+        access = Access.for_user(self.request.user)
+        ctx["entries"] = period.ranked_entries()
+        ctx["can_edit"] = ctx["can_edit"] and not period.is_approved
+        ctx["can_approve"] = not period.is_approved and access.has_role(Role.MANAGER, {period.organisation_id})
+        ctx["can_prepare"] = period.is_approved and access.can_edit(period)
+        ctx["prepare_form"] = forms.PreparePeriodForm() if ctx["can_prepare"] else None
+        return ctx
+
+
+class PeriodEntryEditView(ChildObjectEditView):
+    model = PeriodEntry
+    form_class = forms.PeriodEntryForm
+    parent_model = ReportingPeriod
+    parent_field = "period"
+
+    def get_form_kwargs(self):
+        if self.parent.is_approved:
+            raise PermissionDenied  # frozen
+        return super().get_form_kwargs()
+
+
+def period_approve(request, pk):
+    period = get_object_or_404(ReportingPeriod.objects.visible_to(request.user), pk=pk)
+    if request.method != "POST" or not Access.for_user(request.user).has_role(Role.MANAGER, {period.organisation_id}):
+        raise PermissionDenied
+    try:
+        period.approve(user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The period is approved and frozen."))
+    return redirect(period)
+
+
+def period_prepare(request, pk):
+    previous = get_object_or_404(ReportingPeriod.objects.visible_to(request.user), pk=pk)
+    if request.method != "POST" or not Access.for_user(request.user).can_edit(previous):
+        raise PermissionDenied
+    form = forms.PreparePeriodForm(request.POST)
+    if form.is_valid():
+        if ReportingPeriod.objects.filter(organisation=previous.organisation, name=form.cleaned_data["name"]).exists():
+            messages.error(request, _("A period with that name exists."))
+            return redirect(previous)
+        period = prepare_next_period(previous=previous, **form.cleaned_data)
+        messages.success(
+            request, _("The new period starts from the previous list. Adjust it, then ask a manager to approve it.")
+        )
+        return redirect(period)
+    for field, errors in form.errors.items():
+        for error in errors:
+            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
+    return redirect(previous)

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from compliance.models import Assessment, Evidence, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
 from hpregister.models import Organisation
 from incidents.models import BreachCount
-from risks.models import Risk
+from risks.models import ReportingPeriod, Risk
 from tests.factories import assessed, make_incident, measure, notify, oslo
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,13 @@ def objects():
     )
     gap = Gap.objects.get(code="ARK-1")
     notice = SubProcessorNotice.objects.create(change="added", name="New vendor AB", received_on=dt.date(2026, 11, 1))
+    period = ReportingPeriod.objects.get(name="2. tertial 2025")
+    risk6 = Risk.objects.get(title__startswith="Avhengighet av amerikanske")
     return {
+        "period": period.pk,
+        "entry": period.entries.get(rank=1).pk,
+        "risk6": risk6.pk,
+        "riskmeasure": risk6.measures.first().pk,
         "assessment": stolav_assessment.pk,
         "evidence": evidence.pk,
         "gapaction": GapAction.objects.create(gap=gap, description="Ask HOD", due_on=dt.date(2026, 12, 1)).pk,
@@ -69,6 +75,7 @@ WRITERS = dict(mona=403, nina=403)
 # Register-wide records maintained by Helseplattformen AS's privacy officers.
 OPERATOR_ONLY = login_only(bob=403, carol=403, mona=403, nina=403)
 OPERATOR_ONLY_VISIBLE = login_only(bob=403, carol=403, mona=403, nina=404)
+RHF_POST_ONLY = login_only(403, bob=404, carol=404, nina=404)  # a Helse Midt-Norge RHF period
 INCIDENT_WRITERS = login_only(carol=404, nina=404, mona=403)  # an incident of St. Olavs hospital HF
 
 # url name: (args from objects(), expected status per persona)
@@ -111,6 +118,16 @@ MATRIX = {
     "risks:top10": ([], login_only()),
     "risks:risk_detail": (["risk"], login_only(bob=404, carol=404, nina=404)),
     "risks:risk_edit": (["risk"], login_only(bob=404, carol=404, mona=403, nina=404)),
+    "risks:risk_accept": (["risk"], login_only(bob=404, carol=404, nina=404)),  # managers accept too
+    "risks:riskmeasure_add": (["risk"], login_only(bob=404, carol=404, mona=403, nina=404)),
+    "risks:riskmeasure_edit": (["risk6", "riskmeasure"], login_only(bob=404, carol=404, mona=403, nina=404)),
+    "risks:heatmap": ([], login_only()),
+    "risks:reportingperiod_list": ([], login_only()),
+    "risks:period_detail": (["period"], login_only(bob=404, carol=404, nina=404)),
+    "risks:period_approve": (["period"], RHF_POST_ONLY),
+    "risks:period_prepare": (["period"], RHF_POST_ONLY),
+    "risks:periodentry_add": (["period"], RHF_POST_ONLY),  # approved: frozen, so nobody may add
+    "risks:periodentry_edit": (["period", "entry"], RHF_POST_ONLY),
     "incidents:incident_list": ([], login_only()),
     "incidents:incident_add": ([], login_only(**WRITERS)),
     "incidents:statistics": ([], login_only()),
