@@ -14,7 +14,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from hpregister.choices import MeasureStatus
-from hpregister.models import Organisation, ScopedModel, ScopedQuerySet
+from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet
 
 from .choices import (
     ADEQUACY_DECISIONS,
@@ -352,22 +352,10 @@ class Gap(ScopedModel):
         return reverse("compliance:gap_detail", args=[self.pk])
 
 
-class GapAction(ScopedModel):
+class GapAction(Measure):
     """A remediation action for a gap."""
 
     gap = models.ForeignKey(Gap, on_delete=models.PROTECT, related_name="actions", verbose_name=_("gap"))
-    description = models.TextField(_("description"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
-    due_on = models.DateField(_("due"))
-    status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
-    done_on = models.DateField(_("done on"), null=True, blank=True)
 
     history = HistoricalRecords()
     organisation_path = "gap__organisation"
@@ -382,19 +370,8 @@ class GapAction(ScopedModel):
             ),
         ]
 
-    def __str__(self):
-        return self.description[:80]
-
     def get_absolute_url(self):
         return self.gap.get_absolute_url() + "#actions"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
-
-    def clean(self):
-        if self.status == MeasureStatus.DONE and not self.done_on:
-            raise ValidationError({"done_on": _("Give the date the action was done.")})
 
 
 class SubProcessorQuerySet(ScopedQuerySet):

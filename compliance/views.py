@@ -238,25 +238,7 @@ class SubProcessorListView(ObjectListView):
 
 class SubProcessorView(ObjectDetailView):
     model = SubProcessor
-    fields = [
-        "name",
-        "processing_activity",
-        "address",
-        "country",
-        "transfer_basis",
-        "transfer_reference",
-        "adequacy_decision",
-        "dpf_checked_on",
-        "scc_module",
-        "tia_date",
-        "derogation",
-        "data_processed",
-        "agreement_reference",
-        "status",
-        "approved_on",
-        "last_review",
-        "next_review",
-    ]
+    fields = forms.SubProcessorForm.Meta.fields
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

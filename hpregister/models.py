@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .access import Access, ScopedModel, ScopedQuerySet
-from .choices import OrganisationKind, Role
+from .choices import MeasureStatus, OrganisationKind, Role
 
-__all__ = ["Access", "Membership", "Organisation", "ScopedModel", "ScopedQuerySet"]
+__all__ = ["Access", "Measure", "Membership", "Organisation", "ScopedModel", "ScopedQuerySet"]
 
 
 class Organisation(ScopedModel):
@@ -226,3 +226,46 @@ class Profile(models.Model):
         self.calendar_token = secrets.token_urlsafe(32)
         self.save(update_fields=["calendar_token"])
         return self.calendar_token
+
+
+class Measure(ScopedModel):
+    """A follow-up task (tiltak): the shape shared by incident measures, risk measures and gap actions."""
+
+    description = models.TextField(_("description"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    OPEN_STATUSES = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.description[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
+
+    def clean(self):
+        from django.utils import timezone
+
+        if self.status == MeasureStatus.DONE and not self.done_on:
+            raise ValidationError({"done_on": _("Give the date the measure was done.")})
+        if self.done_on and self.done_on > timezone.localdate():
+            raise ValidationError({"done_on": _("The date cannot be in the future.")})

@@ -167,6 +167,7 @@ class MeasureForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["due_on"].required = True
         # Owners: people in the incident's organisations or at Helseplattformen AS.
         incident = self.instance.incident
         self.fields["owner"].queryset = (

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hpregister.models import Organisation, ScopedModel, ScopedQuerySet
+from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet
 from hpregister.timeutils import OSLO, deadline_after
 
 from .choices import (
@@ -434,22 +434,10 @@ class Notification(ScopedModel):
             raise ValidationError({"phased": _("Only the initial notification can be phased.")})
 
 
-class IncidentMeasure(ScopedModel):
+class IncidentMeasure(Measure):
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="measures", verbose_name=_("incident")
     )
-    description = models.TextField(_("description"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
-    due_on = models.DateField(_("due"))
-    status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
-    done_on = models.DateField(_("done on"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     history = HistoricalRecords()
@@ -470,27 +458,13 @@ class IncidentMeasure(ScopedModel):
             ),
         ]
 
-    def __str__(self):
-        return self.description[:80]
-
     def get_absolute_url(self):
         return self.incident.get_absolute_url() + "#measures"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_MEASURE_STATUSES
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.is_open and self.due_on < timezone.localdate()
-
     def clean(self):
-        if self.status == MeasureStatus.DONE and not self.done_on:
-            raise ValidationError({"done_on": _("Give the date the measure was done.")})
+        super().clean()
         if self.status == MeasureStatus.CANCELLED and not self.cancel_reason.strip():
             raise ValidationError({"cancel_reason": _("Give the reason for cancelling the measure.")})
-        if self.done_on and self.done_on > timezone.localdate():
-            raise ValidationError({"done_on": _("The date cannot be in the future.")})
 
 
 def close_incident(*, incident: Incident, user) -> None:

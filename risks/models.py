@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hpregister.models import Organisation, ScopedModel, ScopedQuerySet
+from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet
 
 from .choices import Dimension, MeasureStatus, RiskStatus, Treatment
 
@@ -284,24 +284,11 @@ class RiskAcceptance(ScopedModel):
         return f"{self.risk} – {self.accepted_by} ({self.accepted_at:%Y-%m-%d})"
 
 
-class RiskMeasure(ScopedModel):
+class RiskMeasure(Measure):
     risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="measures", verbose_name=_("risk"))
-    description = models.TextField(_("description"))
     responsible = models.CharField(_("responsible"), max_length=200, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
-    due_on = models.DateField(_("due"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
-    done_on = models.DateField(_("done on"), null=True, blank=True)
 
     history = HistoricalRecords()
-
     organisation_path = "risk__organisation"
 
     class Meta:
@@ -309,23 +296,8 @@ class RiskMeasure(ScopedModel):
         verbose_name = _("risk measure")
         verbose_name_plural = _("risk measures")
 
-    def __str__(self):
-        return self.description[:80]
-
     def get_absolute_url(self):
         return self.risk.get_absolute_url() + "#measures"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_MEASURES
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
-
-    def clean(self):
-        if self.status == MeasureStatus.DONE and not self.done_on:
-            raise ValidationError({"done_on": _("Give the date the measure was done.")})
 
 
 class ReportingPeriodQuerySet(ScopedQuerySet):
