@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-integration lint messages bench install setup clean
+.PHONY: run test test-browser test-integration lint messages bench install setup clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -28,7 +28,11 @@ run: setup
 	$(PY) manage.py devserver $(HOST):$(PORT)
 
 test: $(STAMP)
-	$(VENV)/bin/pytest -m "not integration" -p no:cacheprovider
+	$(VENV)/bin/pytest -m "not integration and not browser" -p no:cacheprovider
+
+# Needs Debian's Chromium: apt-get install chromium chromium-driver
+test-browser: $(STAMP)
+	$(VENV)/bin/pytest -m browser -p no:cacheprovider tests/browser
 
 test-integration: $(STAMP)
 	$(VENV)/bin/pytest -m integration -p no:cacheprovider tests/integration

@@ -41,6 +41,10 @@ class OsloDateTimeWidget(forms.MultiWidget):
         ]
         super().__init__(widgets, attrs)
 
+    def id_for_label(self, id_):
+        # The field's label names the date-and-time input; the summer/winter select has its own label.
+        return f"{id_}_0" if id_ else id_
+
     def decompress(self, value):
         if not value:
             return [None, ""]

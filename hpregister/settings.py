@@ -151,7 +151,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-MEDIA_URL = None  # uploads are never served from a public URL; views stream them after a permission check
+# Uploads are never served from a public URL: no route serves this prefix; a view streams each file
+# after a permission check (compliance.views.evidence_download). Django needs some value here.
+MEDIA_URL = "/media-not-served/"
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

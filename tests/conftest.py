@@ -12,6 +12,8 @@ Personas:
 - root:  superuser (administrator)
 """
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -112,3 +114,11 @@ def celery_eager(request):
 def media_root(settings, tmp_path):
     """Uploaded evidence goes to a temporary folder, never into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests flush the database afterwards: put the reference data and personas back first."""
+    if not Organisation.objects.exists():
+        call_command("loadreference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        create_personas()

@@ -59,18 +59,6 @@ def celery_worker_queue():
 
 
 @pytest.fixture(autouse=True)
-def reference_data(request):
-    """Transactional tests flush the database afterwards: put the reference data and personas back first."""
-    if request.node.get_closest_marker("django_db") is None:
-        yield
-        return
-    request.getfixturevalue("transactional_db")
-    from django.core.management import call_command
-
-    from hpregister.models import Organisation
-    from tests.conftest import create_personas
-
-    if not Organisation.objects.exists():
-        call_command("loadreference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-        create_personas()
-    yield
+def _reference_back(request):
+    if request.node.get_closest_marker("django_db") is not None:
+        request.getfixturevalue("reference_data")
