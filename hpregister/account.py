@@ -42,7 +42,18 @@ def account(request):
         if profile.calendar_token
         else None
     )
-    return render(request, "account.html", {"title": _("My settings"), "form": form, "calendar_url": calendar_url})
+    from .twofactor import has_confirmed_device
+
+    return render(
+        request,
+        "account.html",
+        {
+            "title": _("My settings"),
+            "form": form,
+            "calendar_url": calendar_url,
+            "has_device": has_confirmed_device(request.user),
+        },
+    )
 
 
 @login_not_required

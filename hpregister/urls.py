@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import account, views
+from . import account, twofactor, views
 from .forms import LoginForm
 
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("account/", account.account, name="account"),
+    path("account/two-factor/", twofactor.setup, name="twofactor_setup"),
+    path("account/two-factor/verify/", twofactor.verify, name="twofactor_verify"),
     path("calendar/<str:token>.ics", account.calendar_feed, name="calendar_feed"),
     path("organisations/", include("hpregister.kernel_urls")),
     path("compliance/", include("compliance.urls")),

@@ -83,6 +83,8 @@ MATRIX = {
     "dashboard": ([], login_only()),
     "healthz": ([], expect(200)),
     "account": ([], login_only()),
+    "twofactor_setup": ([], login_only()),
+    "twofactor_verify": ([], login_only()),
     "calendar_feed": (["no-such-token"], expect(404)),
     "login": ([], expect(302, anonymous=200)),
     "logout": ([], expect(405, anonymous=302)),

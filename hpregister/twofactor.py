@@ -1,0 +1,149 @@
+"""Two-factor authentication with django-otp: TOTP enrolment, recovery codes, and enforcement.
+
+Privacy officers and administrators must verify a second factor when ``OTP_REQUIRED`` is on (the
+default whenever DEBUG is off). Users enrol themselves at /account/two-factor/.
+"""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_otp import devices_for_user, match_token
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .access import Access
+from .choices import Role
+from .forms import StyledFormMixin
+
+RECOVERY_CODES = 10
+EXEMPT_PREFIXES = ("/account/two-factor/", "/accounts/logout/", "/static/", "/healthz", "/i18n/", "/calendar/")
+
+
+def needs_second_factor(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    access = Access.for_user(user)
+    return user.is_staff or user.is_superuser or any(Role.PRIVACY_OFFICER in r for r in access.roles.values())
+
+
+def has_confirmed_device(user) -> bool:
+    return any(True for _device in devices_for_user(user, confirmed=True))
+
+
+class RequireTwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.OTP_REQUIRED
+            and user is not None
+            and needs_second_factor(user)
+            and not user.is_verified()
+            and not request.path.startswith(EXEMPT_PREFIXES)
+        ):
+            target = "twofactor_verify" if has_confirmed_device(user) else "twofactor_setup"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class TokenForm(StyledFormMixin, forms.Form):
+    token = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=16,
+        help_text=gettext_lazy("The 6 digits from your app, or a recovery code."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+def _next(request):
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else "/"
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+def setup(request):
+    """Enrol a TOTP app: scan the code, type a token to confirm, get recovery codes (shown once)."""
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+        user=user, name="app", confirmed=False
+    )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
+            with transaction.atomic():
+                device.confirmed = True
+                device.save()
+                codes = new_recovery_codes(user)
+            otp_login(request, device)
+            return render(
+                request,
+                "twofactor/recovery_codes.html",
+                {
+                    "title": _("Two-factor authentication is on"),
+                    "codes": codes,
+                    "next": _next(request),
+                },
+            )
+        form.add_error("token", _("The code is not right. Check the clock on your phone and try again."))
+    return render(
+        request,
+        "twofactor/setup.html",
+        {
+            "title": _("Set up two-factor authentication"),
+            "form": form,
+            "qr": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - our SVG
+            "secret": device.bin_key.hex(),
+            "next": _next(request),
+        },
+    )
+
+
+def new_recovery_codes(user) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery", defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def verify(request):
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"].replace(" ", ""))
+        if device is not None:
+            otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                messages.warning(request, _("You used a recovery code; each works once."))
+            return redirect(_next(request))
+        form.add_error("token", _("The code is not right."))
+    return render(
+        request,
+        "twofactor/verify.html",
+        {
+            "title": _("Two-factor authentication"),
+            "form": form,
+            "next": _next(request),
+        },
+    )

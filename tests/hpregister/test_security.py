@@ -1,0 +1,81 @@
+"""Login throttling, two-factor authentication and the security headers."""
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+pytestmark = pytest.mark.django_db
+
+
+def totp_now(device):
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
+
+
+def test_repeated_failed_logins_lock_the_account(client, django_user_model):
+    django_user_model.objects.create_user("victim", password="correct-horse-battery")
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "victim", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "victim", "password": "correct-horse-battery"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_privacy_officers_must_enrol_a_second_factor_when_required(client, settings, django_user_model, alice):
+    settings.OTP_REQUIRED = True
+    alice.set_password("correct-horse-battery")
+    alice.save()
+    response = client.post(reverse("login"), {"username": "alice", "password": "correct-horse-battery"}, follow=False)
+    assert response.status_code == 302
+    response = client.get(reverse("incidents:incident_list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("twofactor_setup"))
+
+    client.get(reverse("twofactor_setup"))
+    device = TOTPDevice.objects.get(user=alice)
+    assert not device.confirmed
+    wrong = client.post(reverse("twofactor_setup"), {"token": "000000"})
+    assert "token" in wrong.context["form"].errors
+    device.refresh_from_db()
+    device.throttle_reset()  # django-otp slows guessing down after a wrong code; a person simply waits
+    done = client.post(reverse("twofactor_setup"), {"token": totp_now(device), "next": "/incidents/"})
+    codes = done.context["codes"]
+    assert len(codes) == 10 and StaticToken.objects.filter(device__user=alice).count() == 10
+    assert client.get(reverse("incidents:incident_list")).status_code == 200
+
+    # A new session must verify; a recovery code works once.
+    client.logout()
+    client.post(reverse("login"), {"username": "alice", "password": "correct-horse-battery"})
+    response = client.get(reverse("incidents:incident_list"))
+    assert response["Location"].startswith(reverse("twofactor_verify"))
+    assert client.post(reverse("twofactor_verify"), {"token": codes[0], "next": "/incidents/"}).status_code == 302
+    assert client.get(reverse("incidents:incident_list")).status_code == 200
+    client.logout()
+    client.post(reverse("login"), {"username": "alice", "password": "correct-horse-battery"})
+    again = client.post(reverse("twofactor_verify"), {"token": codes[0]})
+    assert again.status_code == 200 and "token" in again.context["form"].errors
+
+
+def test_managers_do_not_need_a_second_factor(client, settings, mona):
+    settings.OTP_REQUIRED = True
+    client.force_login(mona)
+    assert client.get(reverse("risks:top10")).status_code == 200
+
+
+def test_without_the_requirement_password_login_is_enough(login, settings, alice):
+    settings.OTP_REQUIRED = False
+    assert login(alice).get(reverse("incidents:incident_list")).status_code == 200
+
+
+def test_pages_carry_a_content_security_policy_and_no_inline_script(login, alice):
+    response = login(alice).get(reverse("risks:top10"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "onclick=" not in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_sessions_expire_after_inactivity(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True and settings.SESSION_COOKIE_AGE <= 12 * 3600
