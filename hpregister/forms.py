@@ -13,8 +13,47 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
+BIGINT_MAX = 2**63 - 1
+
+
+def _out_of_range(value) -> bool:
+    """A key no database column can hold: refused as an invalid choice before any query runs."""
+    try:
+        return abs(int(str(value).strip())) > BIGINT_MAX
+    except ValueError:
+        return False
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and _out_of_range(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for item in values:
+            if _out_of_range(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super()._check_values(value)
+
+
+def harden_fields(form) -> None:
+    """Model choice fields refuse out-of-range keys (they would crash the query on SQLite or PostgreSQL)."""
+    for field in form.fields.values():
+        if type(field) is forms.ModelChoiceField:
+            field.__class__ = SafeModelChoiceField
+        elif type(field) is forms.ModelMultipleChoiceField:
+            field.__class__ = SafeModelMultipleChoiceField
+
+
 def style_form(form) -> None:
     """Give widgets Designsystemet's class, and tie invalid fields to their error message."""
+    harden_fields(form)
     for name, field in form.fields.items():
         widget = field.widget
         widget.attrs.setdefault("class", "ds-input")
