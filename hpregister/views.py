@@ -75,6 +75,8 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
         return [self.template_name]
 
     def get_table_pagination(self, table):
+        if self.exporting():
+            return False
         # Only django-tables2 paginates (ListView's own pagination would count the rows a second time).
         try:
             per_page = int(self.request.GET.get("per_page", settings.LIST_PAGE_SIZE))
@@ -88,6 +90,25 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
 
     def get_export_filename(self, export_format):
         return f"{self.get_model()._meta.model_name}s.{export_format}"
+
+    def create_export(self, export_format):
+        from .exports import csv_response, xlsx_response
+
+        table = self.get_table(**self.get_table_kwargs())
+        filename = self.get_export_filename(export_format)
+        return csv_response(table, filename) if export_format == "csv" else xlsx_response(table, filename)
+
+    def exporting(self) -> bool:
+        return self.request.GET.get(self.export_trigger_param) in self.export_formats
+
+    def get(self, request, *args, **kwargs):
+        # An export needs neither a page nor its count: filter, order and stream.
+        if self.exporting():
+            self.filterset = self.get_filterset(self.get_filterset_class())
+            valid = not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict()
+            self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
+            return self.create_export(request.GET[self.export_trigger_param])
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

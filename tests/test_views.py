@@ -37,8 +37,8 @@ def export_rows(client, url_name, fmt="csv", **params):
     response = client.get(reverse(url_name), {"_export": fmt, **params})
     assert response.status_code == 200
     if fmt == "csv":
-        return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     return [list(r) for r in sheet.iter_rows(values_only=True)]
 
 

@@ -96,7 +96,7 @@ def test_filters_by_status_category_organisation_and_year(login, alice):
 def test_export_has_iso_8601_times_with_offset(login, bob):
     assessed(make_incident(title="Exported", aware_at=oslo(2026, 7, 1, 10)))
     response = login(bob).get(reverse("incidents:incident_list"), {"_export": "csv"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     row = next(r for r in rows if r[next(iter(r))].startswith("AVVIK"))
     values = list(row.values())
     assert "2026-07-01T10:00:00+02:00" in values and "2026-07-04T10:00:00+02:00" in values
@@ -127,3 +127,16 @@ def test_statistics_by_organisation_leave_out_platform_wide_history(login, alice
     melhus = Organisation.objects.get(name="Melhus").pk
     context = login(alice).get(reverse("incidents:statistics"), {"organisation": melhus}).context
     assert [(r["year"], r["total"]) for r in context["table"]] == [(2026, 1)]
+
+
+def test_export_streams_in_chunks_instead_of_building_the_file(login, alice):
+    for _ in range(3):
+        make_incident()
+    response = login(alice).get(reverse("incidents:incident_list"), {"_export": "csv"})
+    assert response.streaming
+    with CaptureQueriesContext(connection) as ctx:
+        body = response.getvalue().decode("utf-8-sig")
+    assert body.count("AVVIK-") == 3
+    assert any("LIMIT" not in q["sql"] or "incidents_incident" in q["sql"] for q in ctx.captured_queries)
+    xlsx = login(alice).get(reverse("incidents:incident_list"), {"_export": "xlsx"})
+    assert xlsx.streaming and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
