@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser test-integration lint messages bench install setup clean
+.PHONY: run bench test test-browser test-integration lint messages bench install setup clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -36,6 +36,10 @@ test-browser: $(STAMP)
 
 test-integration: $(STAMP)
 	$(VENV)/bin/pytest -m integration -p no:cacheprovider tests/integration
+
+# The performance benchmark (SQLite and PostgreSQL); figures in README.md. BENCH=--small for a quick run.
+bench: $(STAMP)
+	$(PY) bench/run.py $(BENCH)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

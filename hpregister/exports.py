@@ -51,6 +51,8 @@ def xlsx_response(table, filename: str) -> FileResponse:
     book.save(spool)
     spool.seek(0)
     return FileResponse(
-        spool, as_attachment=True, filename=filename,
+        spool,
+        as_attachment=True,
+        filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -160,8 +160,8 @@ def _describe(deadline: dt.datetime, now: dt.datetime) -> str:
     return _("overdue by %(time)s") % {"time": humanize_duration(now - deadline)}
 
 
-def render_message(kind: DeadlineKind, due: Due, user, threshold: str, now: dt.datetime) -> dict:
-    language = Profile.for_user(user).language
+def render_message(kind: DeadlineKind, due: Due, user, threshold: str, now: dt.datetime, language: str = "") -> dict:
+    language = language or Profile.for_user(user).language
     with translation.override(language):
         context = {
             "user": user,
@@ -183,14 +183,21 @@ def render_message(kind: DeadlineKind, due: Due, user, threshold: str, now: dt.d
         }
 
 
-def opted_out(user, kind: DeadlineKind) -> bool:
-    return not kind.statutory and not Profile.for_user(user).reminders_enabled
-
-
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:
-    """Queue what is due now. Safe to run at any time, any number of times, on any number of workers."""
+    """Queue what is due now. Safe to run at any time, any number of times, on any number of workers.
+
+    Its cost follows the due rows: one range query per kind, one query for the ledger keys already
+    present, and rendering only for the messages that are new.
+    """
     now = now or timezone.now()
     queued = {}
+    profiles: dict[int, Profile] = {}
+
+    def profile(user) -> Profile:
+        if user.pk not in profiles:
+            profiles[user.pk] = Profile.for_user(user)
+        return profiles[user.pk]
+
     for kind in REGISTRY.values():
         rule = kind.rule()
         queued[kind.name] = 0
@@ -199,6 +206,7 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
         earliest = parse_thresholds(rule.thresholds)[0][1]
         horizon = now - earliest  # a deadline this far ahead has reached its first threshold
         content_type = ContentType.objects.get_for_model(kind.model)
+        candidates = []
         for due in kind.due(horizon):
             threshold = current_threshold(rule, due.deadline, now)
             if threshold is None:
@@ -207,23 +215,36 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
             escalate = rule.escalate_after_days
             if escalate is not None and now >= due.deadline + dt.timedelta(days=escalate):
                 steps = (now - due.deadline) // dt.timedelta(days=escalate)
-                managers = users_with_role(Role.MANAGER, due.organisation_ids)
-                targets += [(user, f"escalate-{steps}") for user in managers]
+                targets += [(user, f"escalate-{steps}") for user in users_with_role(Role.MANAGER, due.organisation_ids)]
             for user, label in targets:
-                if opted_out(user, kind):
-                    continue
-                message = render_message(kind, due, user, label, now)
-                if queue_mail(
-                    email=user.email,
-                    recipient=user,
-                    content_type=content_type,
+                key = Reminder.make_key(
+                    content_type_id=content_type.pk,
                     object_id=due.obj.pk,
                     kind=kind.name,
                     deadline=due.deadline,
                     threshold=label,
-                    **message,
-                ):
-                    queued[kind.name] += 1
+                    email=user.email,
+                )
+                candidates.append((key, due, user, label))
+        existing = set()
+        keys = [c[0] for c in candidates]
+        for start in range(0, len(keys), 500):
+            existing.update(Reminder.objects.filter(key__in=keys[start : start + 500]).values_list("key", flat=True))
+        for key, due, user, label in candidates:
+            if key in existing or (not kind.statutory and not profile(user).reminders_enabled):
+                continue
+            message = render_message(kind, due, user, label, now, language=profile(user).language)
+            if queue_mail(
+                email=user.email,
+                recipient=user,
+                content_type=content_type,
+                object_id=due.obj.pk,
+                kind=kind.name,
+                deadline=due.deadline,
+                threshold=label,
+                **message,
+            ):
+                queued[kind.name] += 1
     retry_undelivered(now)
     return queued
 
