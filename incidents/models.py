@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,10 +35,14 @@ SUBJECT_EXCEPTIONS = [SubjectsDecision.UNINTELLIGIBLE, SubjectsDecision.RISK_REM
 
 class IncidentQuerySet(ScopedQuerySet):
     def with_clock(self):
-        """Annotate the first notification and whether one exists (for lists: one query, any page size)."""
-        return self.annotate(
-            first_notified_at=Min("notifications__sent_at", filter=Q(notifications__phase=Phase.INITIAL)),
+        """Annotate the first (initial) notification. A correlated subquery, not a GROUP BY: the database
+        computes it only for the rows of the page, and counting the list ignores it."""
+        first = (
+            Notification.objects.filter(incident=OuterRef("pk"), phase=Phase.INITIAL)
+            .order_by("sent_at")
+            .values("sent_at")[:1]
         )
+        return self.annotate(first_notified_at=Subquery(first))
 
     def live(self):
         return self.exclude(status__in=[IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN])
@@ -408,6 +412,7 @@ class Notification(ScopedModel):
 
     class Meta:
         ordering = ["incident", "sent_at"]
+        indexes = [models.Index(fields=["incident", "phase", "sent_at"])]
         verbose_name = _("notification to Datatilsynet")
         verbose_name_plural = _("notifications to Datatilsynet")
 
