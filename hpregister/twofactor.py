@@ -6,6 +6,7 @@ default whenever DEBUG is off). Users enrol themselves at /account/two-factor/.
 
 from __future__ import annotations
 
+import base64
 import io
 
 import qrcode
@@ -114,7 +115,7 @@ def setup(request):
             "title": _("Set up two-factor authentication"),
             "form": form,
             "qr": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - our SVG
-            "secret": device.bin_key.hex(),
+            "secret": base64.b32encode(device.bin_key).decode().rstrip("="),  # what authenticator apps take
             "next": _next(request),
         },
     )
