@@ -360,7 +360,7 @@ class GapAction(Measure):
     history = HistoricalRecords()
     organisation_path = "gap__organisation"
 
-    class Meta:
+    class Meta(Measure.Meta):
         ordering = ["gap", "due_on", "pk"]
         verbose_name = _("remediation action")
         verbose_name_plural = _("remediation actions")

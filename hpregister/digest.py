@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from .emails import queue_mail
 from .models import Profile
-from .reminders import REGISTRY, recipients_for
+from .reminders import REGISTRY, RoleLookup, recipients_for
 from .timeutils import OSLO, humanize_duration
 
 DIGEST_DAYS = 14
@@ -23,6 +23,7 @@ def deadlines_by_user(now: dt.datetime, days: int = DIGEST_DAYS) -> dict[int, li
     """{user id: [{kind, title, deadline, url, overdue}]} for deadlines up to ``days`` ahead, overdue ones included."""
     horizon = now + dt.timedelta(days=days)
     items = defaultdict(list)
+    lookup = RoleLookup()
     for kind in REGISTRY.values():
         for due in kind.due(horizon):
             item = {
@@ -34,7 +35,7 @@ def deadlines_by_user(now: dt.datetime, days: int = DIGEST_DAYS) -> dict[int, li
                 "uid": f"{kind.name}-{due.obj.pk}@hpregister",
                 "overdue": due.deadline < now,
             }
-            for user in recipients_for(due):
+            for user in recipients_for(due, lookup):
                 items[user.pk].append(item)
     for user_items in items.values():
         user_items.sort(key=lambda i: i["deadline"])

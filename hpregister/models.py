@@ -248,6 +248,8 @@ class Measure(ScopedModel):
 
     class Meta:
         abstract = True
+        # The reminder sweep asks for open measures due before a date: this keeps that a range scan.
+        indexes = [models.Index(fields=["status", "due_on"], name="%(app_label)s_%(class)s_due")]
 
     def __str__(self):
         return self.description[:80]

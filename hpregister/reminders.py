@@ -137,13 +137,27 @@ def operator_privacy_officers():
     )
 
 
-def recipients_for(due: Due) -> list:
+class RoleLookup:
+    """users_with_role, remembered for one sweep: many deadlines share an organisation."""
+
+    def __init__(self):
+        self.cache: dict[tuple[str, frozenset], list] = {}
+
+    def __call__(self, role: str, organisation_ids) -> list:
+        key = (role, frozenset(organisation_ids))
+        if key not in self.cache:
+            self.cache[key] = list(users_with_role(role, key[1]))
+        return self.cache[key]
+
+
+def recipients_for(due: Due, lookup=None) -> list:
     """The owner, else the privacy officers of the object's organisations; plus any the kind adds."""
+    lookup = lookup or RoleLookup()
     people = {}
     if due.owner is not None and due.owner.is_active and due.owner.email:
         people[due.owner.pk] = due.owner
     else:
-        for user in users_with_role(Role.PRIVACY_OFFICER, due.organisation_ids):
+        for user in lookup(Role.PRIVACY_OFFICER, due.organisation_ids):
             people[user.pk] = user
     for user in due.extra_recipients:
         if user.is_active and user.email:
@@ -192,6 +206,7 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     queued = {}
     profiles: dict[int, Profile] = {}
+    lookup = RoleLookup()
 
     def profile(user) -> Profile:
         if user.pk not in profiles:
@@ -211,11 +226,11 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
             threshold = current_threshold(rule, due.deadline, now)
             if threshold is None:
                 continue
-            targets = [(user, threshold) for user in recipients_for(due)]
+            targets = [(user, threshold) for user in recipients_for(due, lookup)]
             escalate = rule.escalate_after_days
             if escalate is not None and now >= due.deadline + dt.timedelta(days=escalate):
                 steps = (now - due.deadline) // dt.timedelta(days=escalate)
-                targets += [(user, f"escalate-{steps}") for user in users_with_role(Role.MANAGER, due.organisation_ids)]
+                targets += [(user, f"escalate-{steps}") for user in lookup(Role.MANAGER, due.organisation_ids)]
             for user, label in targets:
                 key = Reminder.make_key(
                     content_type_id=content_type.pk,

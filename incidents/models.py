@@ -448,7 +448,7 @@ class IncidentMeasure(Measure):
     history = HistoricalRecords()
     organisation_path = "incident__organisations"
 
-    class Meta:
+    class Meta(Measure.Meta):
         ordering = ["incident", "due_on", "pk"]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")

@@ -291,7 +291,7 @@ class RiskMeasure(Measure):
     history = HistoricalRecords()
     organisation_path = "risk__organisation"
 
-    class Meta:
+    class Meta(Measure.Meta):
         ordering = ["risk", "due_on", "pk"]
         verbose_name = _("risk measure")
         verbose_name_plural = _("risk measures")
