@@ -1,14 +1,41 @@
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hpregister.admin import ScopedAdmin
 
-from .models import Assessment, Evidence, Gap, GapAction, Instrument, Obligation, SubProcessor, SubProcessorNotice
+from .models import (
+    Assessment,
+    Evidence,
+    Gap,
+    GapAction,
+    Instrument,
+    Obligation,
+    SubProcessor,
+    SubProcessorNotice,
+    amend_instrument,
+)
 
 
 @admin.register(Instrument)
 class InstrumentAdmin(ScopedAdmin):
-    list_display = ["title", "issuer", "reference", "issued_on", "amended_on"]
+    list_display = ["title", "issuer", "reference", "issued_on", "amended_on", "supersedes"]
     search_fields = ["title", "reference"]
+    actions = ["record_amendment"]
+
+    @admin.action(description=_("Record an amendment (a new version with every duty carried over)"))
+    def record_amendment(self, request, queryset):
+        for instrument in queryset:
+            amended = amend_instrument(
+                instrument=instrument,
+                reference=f"{instrument.reference} ({_('amended')})",
+                issued_on=timezone.localdate(),
+                note=_("New version: set its reference and date, then edit the duties."),
+            )
+            self.message_user(
+                request,
+                _("New version %(ref)s created; edit its reference, date and duties.") % {"ref": amended.reference},
+            )
 
 
 @admin.register(Obligation)

@@ -316,3 +316,13 @@ def test_import_reads_xlsx_and_refuses_wrong_columns(login, alice):
 
 def test_only_helseplattformen_as_privacy_officers_import(login, bob):
     assert login(bob).get(reverse("compliance:subprocessor_import")).status_code == 403
+
+
+def test_an_administrator_records_an_amendment_from_admin(client, root):
+    client.force_login(root)
+    old = Instrument.objects.get(reference="20/2985-9")
+    response = client.post(reverse("admin:compliance_instrument_changelist"),
+                           {"action": "record_amendment", "_selected_action": [old.pk]})
+    assert response.status_code == 302
+    new = Instrument.objects.get(supersedes=old)
+    assert new.obligations.count() == 13 and Obligation.objects.current().filter(instrument=new).count() == 13
