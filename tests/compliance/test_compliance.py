@@ -321,8 +321,9 @@ def test_only_helseplattformen_as_privacy_officers_import(login, bob):
 def test_an_administrator_records_an_amendment_from_admin(client, root):
     client.force_login(root)
     old = Instrument.objects.get(reference="20/2985-9")
-    response = client.post(reverse("admin:compliance_instrument_changelist"),
-                           {"action": "record_amendment", "_selected_action": [old.pk]})
+    response = client.post(
+        reverse("admin:compliance_instrument_changelist"), {"action": "record_amendment", "_selected_action": [old.pk]}
+    )
     assert response.status_code == 302
     new = Instrument.objects.get(supersedes=old)
     assert new.obligations.count() == 13 and Obligation.objects.current().filter(instrument=new).count() == 13
