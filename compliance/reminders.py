@@ -3,13 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from hpregister.models import Organisation
-from hpregister.reminders import DeadlineKind, Due, date_deadline, horizon_date, register
+from hpregister.reminders import DeadlineKind, Due, horizon_date, register
+from hpregister.timeutils import date_deadline
 
 from .choices import NoticeDecision, SubProcessorStatus
 from .models import Assessment, GapAction, SubProcessor, SubProcessorNotice
 
 ACTIVE = [SubProcessorStatus.APPROVED, SubProcessorStatus.PROPOSED]
-OPEN = ["planned", "in_progress"]
 
 
 def operator_ids():
@@ -44,12 +44,10 @@ def assessment_current(a):
 
 
 def action_due(horizon):
-    for action in GapAction.objects.filter(status__in=OPEN, due_on__lte=horizon_date(horizon)).select_related(
-        "gap", "owner"
-    ):
+    for action in GapAction.objects.due_by(horizon_date(horizon)).select_related("gap", "owner"):
         yield Due(
             obj=action,
-            deadline=date_deadline(action.due_on),
+            deadline=action.deadline,
             title=f"{action.gap.code}: {action}",
             organisation_ids={action.gap.organisation_id},
             owner=action.owner,
@@ -57,7 +55,7 @@ def action_due(horizon):
 
 
 def action_current(action):
-    return date_deadline(action.due_on) if action.is_open else None
+    return action.deadline
 
 
 def objection_due(horizon):

@@ -1,7 +1,7 @@
 from collections import Counter
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse
@@ -290,8 +290,6 @@ def notice_decide(request, pk):
         raise PermissionDenied
     form = forms.DecisionForm(request.POST)
     if form.is_valid():
-        from django.core.exceptions import ValidationError
-
         try:
             notice.decide(decision=form.cleaned_data["decision"], user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:

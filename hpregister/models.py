@@ -228,6 +228,20 @@ class Profile(models.Model):
         return self.calendar_token
 
 
+class MeasureQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(status__in=Measure.OPEN_STATUSES)
+
+    def due_by(self, day):
+        """Open measures due on or before ``day`` (the reminder sweep's range scan)."""
+        return self.open().filter(due_on__lte=day)
+
+    def overdue(self, today=None):
+        from django.utils import timezone
+
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
 class Measure(ScopedModel):
     """A follow-up task (tiltak): the shape shared by incident measures, risk measures and gap actions."""
 
@@ -246,6 +260,8 @@ class Measure(ScopedModel):
 
     OPEN_STATUSES = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
 
+    objects = MeasureQuerySet.as_manager()
+
     class Meta:
         abstract = True
         # The reminder sweep asks for open measures due before a date: this keeps that a range scan.
@@ -263,6 +279,13 @@ class Measure(ScopedModel):
         from django.utils import timezone
 
         return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
+
+    @property
+    def deadline(self):
+        """When reminders count from: the due date at 08:00 Oslo time, while the measure is open."""
+        from .timeutils import date_deadline
+
+        return date_deadline(self.due_on) if self.is_open and self.due_on else None
 
     def clean(self):
         from django.utils import timezone

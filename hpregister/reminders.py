@@ -99,11 +99,6 @@ def register(kind: DeadlineKind) -> DeadlineKind:
     return kind
 
 
-def date_deadline(day: dt.date) -> dt.datetime:
-    """A due date counts from 08:00 Norwegian time that day (UTC stored)."""
-    return dt.datetime.combine(day, dt.time(8, 0), tzinfo=OSLO).astimezone(dt.UTC)
-
-
 def horizon_date(horizon: dt.datetime) -> dt.date:
     return timezone.localtime(horizon, OSLO).date()
 

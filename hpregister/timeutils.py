@@ -58,3 +58,8 @@ def humanize_duration(delta: dt.timedelta) -> str:
         parts.append(_("%(n)d h") % {"n": hours})
     parts.append(_("%(n)d min") % {"n": minutes})
     return " ".join(parts)
+
+
+def date_deadline(day: dt.date) -> dt.datetime:
+    """A due date counts from 08:00 Norwegian time that day (UTC stored)."""
+    return dt.datetime.combine(day, dt.time(8, 0), tzinfo=OSLO).astimezone(UTC)

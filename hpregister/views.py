@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, UpdateView
@@ -26,6 +26,15 @@ from .filters import OrganisationFilterSet
 from .history import history_entries
 from .models import Organisation
 from .tables import OrganisationTable
+
+
+def existing_url_name(name: str, args=()) -> str | None:
+    """``name`` if the URLconf has it (e.g. ``risks:risk_add``), else None: not every model has every view."""
+    try:
+        reverse(name, args=list(args))
+    except NoReverseMatch:
+        return None
+    return name
 
 
 class ScopedMixin:
@@ -53,15 +62,8 @@ class ScopedMixin:
         return ctx
 
     def add_url_name(self):
-        model = self.get_model()
-        name = f"{model._meta.app_label}:{model._meta.model_name}_add"
-        from django.urls import NoReverseMatch, reverse
-
-        try:
-            reverse(name)
-        except NoReverseMatch:
-            return None
-        return name
+        meta = self.get_model()._meta
+        return existing_url_name(f"{meta.app_label}:{meta.model_name}_add")
 
 
 class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
@@ -139,14 +141,7 @@ class ObjectDetailView(ScopedMixin, DetailView):
 
     def edit_url_name(self):
         meta = self.model._meta
-        from django.urls import NoReverseMatch, reverse
-
-        name = f"{meta.app_label}:{meta.model_name}_edit"
-        try:
-            reverse(name, args=[self.object.pk])
-        except NoReverseMatch:
-            return None
-        return name
+        return existing_url_name(f"{meta.app_label}:{meta.model_name}_edit", [self.object.pk])
 
 
 def field_rows(obj, names):
@@ -229,7 +224,7 @@ def dashboard(request):
     """The start page: the incident clock, the top-10 list with movement, and what is overdue."""
     from compliance.models import Gap, Obligation, SubProcessor
     from incidents.models import Incident
-    from risks.models import OPEN_MEASURES, ReportingPeriod, Risk, RiskMeasure
+    from risks.models import ReportingPeriod, Risk, RiskMeasure
 
     user = request.user
     period = ReportingPeriod.objects.visible_to(user).latest_approved()
@@ -244,9 +239,7 @@ def dashboard(request):
         .prefetch_related("organisations")
         .order_by("aware_at")[:10],
         "reviews_overdue": Risk.objects.visible_to(user).review_overdue().select_related("organisation")[:10],
-        "measures_overdue": RiskMeasure.objects.visible_to(user)
-        .filter(status__in=OPEN_MEASURES, due_on__lt=timezone.localdate())
-        .select_related("risk")[:10],
+        "measures_overdue": RiskMeasure.objects.visible_to(user).overdue().select_related("risk")[:10],
         "linked_incidents": incidents.filter(risks__in=[e.risk_id for e in top10]).distinct().order_by("-aware_at")[:5],
         "counts": {
             "obligations": Obligation.objects.visible_to(user).current().count(),

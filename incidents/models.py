@@ -29,7 +29,6 @@ from .choices import (
 )
 
 NOTIFICATION_HOURS = 72  # GDPR Art. 33(1)
-OPEN_MEASURE_STATUSES = [MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS]
 SUBJECT_EXCEPTIONS = [SubjectsDecision.UNINTELLIGIBLE, SubjectsDecision.RISK_REMOVED, SubjectsDecision.PUBLIC_NOTICE]
 
 
@@ -326,7 +325,7 @@ class Incident(ScopedModel):
     def derived_status(self) -> str:
         if self.status in (IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN):
             return self.status
-        if self.pk and self.measures.filter(status__in=OPEN_MEASURE_STATUSES).exists():
+        if self.pk and self.measures.open().exists():
             return IncidentStatus.MEASURES
         if not self.risk_level:
             return IncidentStatus.REGISTERED
@@ -341,7 +340,7 @@ class Incident(ScopedModel):
             self.save(update_fields=["status"])
 
     def open_measures(self):
-        return self.measures.filter(status__in=OPEN_MEASURE_STATUSES)
+        return self.measures.open()
 
 
 class IncidentOrganisation(ScopedModel):

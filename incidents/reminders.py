@@ -4,9 +4,9 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
-from hpregister.reminders import DeadlineKind, Due, date_deadline, horizon_date, operator_privacy_officers, register
+from hpregister.reminders import DeadlineKind, Due, horizon_date, operator_privacy_officers, register
 
-from .models import NOTIFICATION_HOURS, OPEN_MEASURE_STATUSES, Incident, IncidentMeasure
+from .models import NOTIFICATION_HOURS, Incident, IncidentMeasure
 
 
 def _org_ids(incident):
@@ -36,7 +36,7 @@ def datatilsynet_current(incident):
 
 def measure_due(horizon):
     measures = (
-        IncidentMeasure.objects.filter(status__in=OPEN_MEASURE_STATUSES, due_on__lte=horizon_date(horizon))
+        IncidentMeasure.objects.due_by(horizon_date(horizon))
         .filter(incident__in=Incident.objects.live())
         .select_related("incident", "owner")
         .prefetch_related("incident__organisations")
@@ -44,7 +44,7 @@ def measure_due(horizon):
     for measure in measures:
         yield Due(
             obj=measure,
-            deadline=date_deadline(measure.due_on),
+            deadline=measure.deadline,
             title=f"{measure.incident.reference}: {measure.description[:120]}",
             organisation_ids=_org_ids(measure.incident),
             owner=measure.owner,
@@ -52,8 +52,7 @@ def measure_due(horizon):
 
 
 def measure_current(measure):
-    live = Incident.objects.live().filter(pk=measure.incident_id).exists()
-    return date_deadline(measure.due_on) if measure.is_open and live else None
+    return measure.deadline if Incident.objects.live().filter(pk=measure.incident_id).exists() else None
 
 
 register(

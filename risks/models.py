@@ -13,9 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet
 
-from .choices import Dimension, MeasureStatus, RiskStatus, Treatment
-
-OPEN_MEASURES = [MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS]
+from .choices import Dimension, RiskStatus, Treatment
 
 
 class RiskScale(models.Model):
@@ -123,7 +121,7 @@ class MatrixCell(models.Model):
 class RiskQuerySet(ScopedQuerySet):
     def with_measure_counts(self):
         today = timezone.localdate()
-        open_ = Q(measures__status__in=OPEN_MEASURES)
+        open_ = Q(measures__status__in=RiskMeasure.OPEN_STATUSES)
         return self.annotate(
             open_measures=Count("measures", filter=open_, distinct=True),
             overdue_measures=Count("measures", filter=open_ & Q(measures__due_on__lt=today), distinct=True),
@@ -133,13 +131,7 @@ class RiskQuerySet(ScopedQuerySet):
         return self.exclude(status=RiskStatus.CLOSED).filter(next_review__lt=timezone.localdate())
 
     def with_overdue_measures(self):
-        return self.filter(
-            Exists(
-                RiskMeasure.objects.filter(
-                    risk=OuterRef("pk"), status__in=OPEN_MEASURES, due_on__lt=timezone.localdate()
-                )
-            )
-        )
+        return self.filter(Exists(RiskMeasure.objects.overdue().filter(risk=OuterRef("pk"))))
 
 
 class Risk(ScopedModel):

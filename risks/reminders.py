@@ -2,12 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from hpregister.reminders import DeadlineKind, Due, date_deadline, horizon_date, register
+from hpregister.reminders import DeadlineKind, Due, horizon_date, register
+from hpregister.timeutils import date_deadline
 
-from .choices import MeasureStatus, RiskStatus
+from .choices import RiskStatus
 from .models import Risk, RiskMeasure
-
-OPEN = [MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS]
 
 
 def review_due(horizon):
@@ -27,11 +26,11 @@ def review_current(risk):
 
 
 def measure_due(horizon):
-    measures = RiskMeasure.objects.filter(status__in=OPEN, due_on__lte=horizon_date(horizon))
+    measures = RiskMeasure.objects.due_by(horizon_date(horizon))
     for measure in measures.select_related("risk", "owner"):
         yield Due(
             obj=measure,
-            deadline=date_deadline(measure.due_on),
+            deadline=measure.deadline,
             title=f"{measure.risk}: {measure}",
             organisation_ids={measure.risk.organisation_id},
             owner=measure.owner,
@@ -39,7 +38,7 @@ def measure_due(horizon):
 
 
 def measure_current(measure):
-    return date_deadline(measure.due_on) if measure.due_on and measure.status in OPEN else None
+    return measure.deadline
 
 
 register(

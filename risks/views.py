@@ -13,7 +13,6 @@ from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditVi
 from . import filters, forms, tables
 from .choices import Dimension
 from .models import (
-    OPEN_MEASURES,
     PeriodEntry,
     ReportingPeriod,
     Risk,
@@ -157,7 +156,8 @@ def risk_accept(request, pk):
 def measure_counts(risk_ids):
     today = timezone.localdate()
     rows = (
-        RiskMeasure.objects.filter(risk_id__in=risk_ids, status__in=OPEN_MEASURES)
+        RiskMeasure.objects.open()
+        .filter(risk_id__in=risk_ids)
         .values("risk_id")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     )
