@@ -4,6 +4,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -226,6 +227,17 @@ class Profile(models.Model):
         self.calendar_token = secrets.token_urlsafe(32)
         self.save(update_fields=["calendar_token"])
         return self.calendar_token
+
+
+def count_of(queryset, link: str) -> models.Expression:
+    """The number of rows of ``queryset`` whose ``link`` is the outer row: a correlated subquery.
+
+    Unlike ``Count`` over a join it needs no GROUP BY over the whole table, so a list page computes it
+    only for the rows it shows (and counting the list ignores it).
+    """
+    counted = queryset.filter(**{link: models.OuterRef("pk")}).order_by().values(link)
+    counted = counted.annotate(n=models.Count("*")).values("n")
+    return Coalesce(models.Subquery(counted), 0)
 
 
 class MeasureQuerySet(ScopedQuerySet):

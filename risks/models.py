@@ -5,13 +5,13 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet
+from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet, count_of
 
 from .choices import Dimension, RiskStatus, Treatment
 
@@ -120,11 +120,9 @@ class MatrixCell(models.Model):
 
 class RiskQuerySet(ScopedQuerySet):
     def with_measure_counts(self):
-        today = timezone.localdate()
-        open_ = Q(measures__status__in=RiskMeasure.OPEN_STATUSES)
         return self.annotate(
-            open_measures=Count("measures", filter=open_, distinct=True),
-            overdue_measures=Count("measures", filter=open_ & Q(measures__due_on__lt=today), distinct=True),
+            open_measures=count_of(RiskMeasure.objects.open(), "risk"),
+            overdue_measures=count_of(RiskMeasure.objects.overdue(), "risk"),
         )
 
     def review_overdue(self):

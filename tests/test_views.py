@@ -257,3 +257,36 @@ def test_organisations_are_never_deleted_through_the_app(login, alice):
     melhus = Organisation.objects.get(name="Melhus")
     assert login(alice).post(f"/organisations/{melhus.pk}/delete/").status_code == 404
     assert Organisation.objects.filter(pk=melhus.pk).exists()
+
+
+def _tbody_cells(html):
+    """[[td, ...], ...] of a table's body, whitespace between tags ignored."""
+    import re
+
+    body = re.search(r"<tbody[^>]*>(.*?)</tbody>", html, re.S).group(1)
+    body = re.sub(r">\s+<", "><", body.strip()).replace("<td >", "<td>")
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+@pytest.mark.parametrize("url_name", LISTS)
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_rows_drawn_in_python_match_django_tables2s_own_template(url_name, language, login, alice):
+    """BaseTable.tbody_html replaces the template loop per cell: the cells must be exactly django-tables2's."""
+    import time_machine
+
+    from tests.factories import assessed, make_incident, measure, notify, oslo
+
+    with time_machine.travel(oslo(2026, 11, 22, 12, 0), tick=False):
+        notified = assessed(make_incident(organisations=("St. Olavs hospital HF", "Melhus"), title="<b>escaped</b>"))
+        notify(notified, oslo(2026, 11, 21, 9, 0))
+        measure(notified)
+        assessed(make_incident())  # its clock runs: "time left"
+        client = login(alice)
+        client.cookies["django_language"] = language
+        response = client.get(reverse(url_name), {"per_page": 200})
+        table = response.context["table"]
+        page = response.content.decode()
+        ours = _tbody_cells(page[page.index('class="hp-table-wrap"') :])
+        assert ours and any(any(cell.strip() for cell in row) for row in ours)
+        table.template_name = "django_tables2/table.html"
+        assert ours == _tbody_cells(table.as_html(response.wsgi_request))
