@@ -234,10 +234,7 @@ def dashboard(request):
         "title": _("Dashboard"),
         "period": period,
         "top10": top10,
-        "clock": incidents.awaiting_notification()
-        .with_clock()
-        .prefetch_related("organisations")
-        .order_by("aware_at")[:10],
+        "clock": incidents.awaiting_notification().prefetch_related("organisations").order_by("aware_at")[:10],
         "reviews_overdue": Risk.objects.visible_to(user).review_overdue().select_related("organisation")[:10],
         "measures_overdue": RiskMeasure.objects.visible_to(user).overdue().select_related("risk")[:10],
         "linked_incidents": incidents.filter(risks__in=[e.risk_id for e in top10]).distinct().order_by("-aware_at")[:5],

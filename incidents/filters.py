@@ -32,15 +32,16 @@ class IncidentFilterSet(SearchFilterSet):
         fields = ["q", "status", "category", "organisation", "year", "clock"]
 
     def filter_clock(self, queryset, name, values):
+        """Each flag narrows the list (all of them must hold); the clock's state is a column, not a subquery."""
         for flag in values:
             if flag == "due_24h":
-                queryset = queryset.filter(pk__in=Incident.objects.due_within(24).values("pk"))
+                queryset = queryset.due_within(24)
             elif flag == "overdue":
-                queryset = queryset.filter(pk__in=Incident.objects.overdue().values("pk"))
+                queryset = queryset.overdue()
             elif flag == "not_notified":
-                queryset = queryset.filter(pk__in=Incident.objects.awaiting_notification().values("pk"))
+                queryset = queryset.awaiting_notification()
             elif flag == "art34_pending":
-                queryset = queryset.filter(pk__in=Incident.objects.art34_pending().values("pk"))
+                queryset = queryset.art34_pending()
         return queryset
 
 

@@ -7,7 +7,9 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,26 +32,22 @@ from .choices import (
 
 NOTIFICATION_HOURS = 72  # GDPR Art. 33(1)
 SUBJECT_EXCEPTIONS = [SubjectsDecision.UNINTELLIGIBLE, SubjectsDecision.RISK_REMOVED, SubjectsDecision.PUBLIC_NOTICE]
+ENDED = [IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN]
+
+# The Datatilsynet clock runs: live, not assessed as unlikely to result in a risk, no initial notification.
+CLOCK_RUNNING = Q(first_notified_at__isnull=True) & ~Q(status__in=ENDED) & ~Q(risk_level=RiskLevel.UNLIKELY)
 
 
 class IncidentQuerySet(ScopedQuerySet):
-    def with_clock(self):
-        """Annotate the first (initial) notification. A correlated subquery, not a GROUP BY: the database
-        computes it only for the rows of the page, and counting the list ignores it."""
-        first = (
-            Notification.objects.filter(incident=OuterRef("pk"), phase=Phase.INITIAL)
-            .order_by("sent_at")
-            .values("sent_at")[:1]
-        )
-        return self.annotate(first_notified_at=Subquery(first))
-
     def live(self):
-        return self.exclude(status__in=[IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN])
+        return self.exclude(status__in=ENDED)
 
     def awaiting_notification(self):
-        """Live incidents whose Datatilsynet clock runs: no initial notification, no decision not to notify."""
-        has_initial = Notification.objects.filter(incident=OuterRef("pk"), phase=Phase.INITIAL)
-        return self.live().exclude(risk_level=RiskLevel.UNLIKELY).filter(~Exists(has_initial))
+        """Live incidents whose Datatilsynet clock runs: no initial notification, no decision not to notify.
+
+        A column the database computes (``clock_running``) and an index on it: the running clocks are found
+        without reading the register, however large it grows."""
+        return self.filter(clock_running=True)
 
     def overdue(self, now=None):
         now = now or timezone.now()
@@ -146,8 +144,17 @@ class Incident(ScopedModel):
         related_name="+",
         verbose_name=_("registered by"),
     )
+    # Kept from the notifications (sync_first_notification), never typed: the clock's state is then a column,
+    # and lists, filters and the dashboard need no subquery per row. Its history is the notifications'.
+    first_notified_at = models.DateTimeField(_("notified"), null=True, blank=True, editable=False)
+    clock_running = models.GeneratedField(
+        expression=Case(When(CLOCK_RUNNING, then=Value(True)), default=Value(False)),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("clock running"),
+    )
 
-    history = HistoricalRecords(m2m_fields=[risks, obligations])
+    history = HistoricalRecords(m2m_fields=[risks, obligations], excluded_fields=["first_notified_at", "clock_running"])
 
     objects = IncidentQuerySet.as_manager()
     organisation_path = "organisations"
@@ -167,7 +174,11 @@ class Incident(ScopedModel):
                 name="incident_withdrawal_has_a_reason",
             ),
         ]
-        indexes = [models.Index(fields=["status", "aware_at"]), models.Index(fields=["aware_at"])]
+        indexes = [
+            models.Index(fields=["status", "aware_at"]),
+            models.Index(fields=["aware_at", "id"], name="incident_aware_at"),  # the default order, both ways
+            models.Index(fields=["aware_at"], condition=Q(clock_running=True), name="incident_clock_running"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.title}"
@@ -184,6 +195,14 @@ class Incident(ScopedModel):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
+            if not self._state.adding and kwargs.get("update_fields") is None:
+                # first_notified_at belongs to the notifications: an edit of a copy loaded before one was
+                # recorded must not write back the old value.
+                kwargs["update_fields"] = [
+                    f.name
+                    for f in self._meta.concrete_fields
+                    if not (f.primary_key or f.generated or f.name == "first_notified_at")
+                ]
             return super().save(*args, **kwargs)
         self.year = timezone.localtime(timezone.now(), OSLO).year
         for _attempt in range(5):  # two privacy officers registering at once: the unique constraint decides
@@ -242,11 +261,13 @@ class Incident(ScopedModel):
         return self.risk_level != RiskLevel.UNLIKELY
 
     def first_notification_at(self):
-        if hasattr(self, "first_notified_at"):
-            return self.first_notified_at
-        if self.pk is None:
-            return None
-        return self.notifications.filter(phase=Phase.INITIAL).aggregate(t=Min("sent_at"))["t"]
+        return self.first_notified_at
+
+    def sync_first_notification(self) -> None:
+        """Store when the initial notification was sent (one UPDATE, from the notifications themselves)."""
+        first = Notification.objects.filter(incident=OuterRef("pk"), phase=Phase.INITIAL).order_by("sent_at")
+        Incident.objects.filter(pk=self.pk).update(first_notified_at=Subquery(first.values("sent_at")[:1]))
+        self.first_notified_at = Incident.objects.values_list("first_notified_at", flat=True).get(pk=self.pk)
 
     def clock(self, now=None) -> dict:
         """State of the 72-hour clock: 'notified', 'not_required', 'overdue', 'soon' (< 24 h) or 'running'."""
@@ -436,6 +457,22 @@ class Notification(ScopedModel):
             )
         if self.phase != Phase.INITIAL and self.phased:
             raise ValidationError({"phased": _("Only the initial notification can be phased.")})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_incident_id = instance.__dict__.get("incident_id")
+        return instance
+
+
+@receiver([post_save, post_delete], sender=Notification)
+def keep_first_notification(sender, instance: Notification, **kwargs):
+    """Every way a notification is added, changed, moved or deleted (forms, admin, bulk delete) updates the
+    incident's stored first_notified_at, and the caller's copy of the incident with it."""
+    instance.incident.sync_first_notification()
+    moved_from = getattr(instance, "_loaded_incident_id", None)
+    if moved_from not in (None, instance.incident_id):
+        Incident(pk=moved_from).sync_first_notification()
 
 
 class IncidentMeasure(Measure):

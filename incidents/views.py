@@ -24,7 +24,7 @@ from .statistics import breach_statistics
 
 
 class IncidentListView(ObjectListView):
-    queryset = Incident.objects.with_clock().prefetch_related("organisations")
+    queryset = Incident.objects.prefetch_related("organisations")
     table_class = tables.IncidentTable
     filterset_class = filters.IncidentFilterSet
     template_name = "incidents/incident_list.html"

@@ -77,3 +77,55 @@ def test_queryset_flags_overdue_and_due_soon_incidents():
     assert set(Incident.objects.due_within(24)) == {soon}
     assert set(Incident.objects.awaiting_notification()) == {overdue, soon, later}
     assert not_required not in Incident.objects.awaiting_notification()
+
+
+def test_first_notification_is_stored_whatever_way_a_notification_comes_and_goes(root):
+    from incidents.models import Notification
+
+    incident = assessed(make_incident())
+    stale = Incident.objects.get(pk=incident.pk)  # loaded before the notification, saved after it
+    initial = notify(incident, oslo(2026, 11, 21, 9, 0))
+    assert incident.first_notified_at == initial.sent_at  # the caller's copy follows
+    assert Incident.objects.get(pk=incident.pk).first_notified_at == initial.sent_at
+
+    stale.title = "Edited from an old copy"
+    stale.save()
+    assert Incident.objects.get(pk=incident.pk).first_notified_at == initial.sent_at
+
+    initial.sent_at = oslo(2026, 11, 21, 8, 0)
+    initial.save()
+    assert Incident.objects.get(pk=incident.pk).first_notified_at == oslo(2026, 11, 21, 8, 0)
+
+    # Moved to another incident (admin can): both incidents are brought up to date.
+    other = assessed(make_incident())
+    moved = Notification.objects.get(pk=initial.pk)
+    moved.incident = other
+    moved.save()
+    assert Incident.objects.get(pk=incident.pk).first_notified_at is None
+    assert Incident.objects.get(pk=other.pk).first_notified_at == oslo(2026, 11, 21, 8, 0)
+    assert set(Incident.objects.awaiting_notification()) >= {Incident.objects.get(pk=incident.pk)}
+
+    # A bulk delete (admin's action) too.
+    Notification.objects.filter(incident=other).delete()
+    assert Incident.objects.get(pk=other.pk).first_notified_at is None
+    assert other.pk in set(Incident.objects.awaiting_notification().values_list("pk", flat=True))
+
+
+def test_running_clocks_are_found_through_their_partial_index():
+    """The overdue filter and the dashboard must not scan the register: the query uses the partial index."""
+    from django.db import connection
+
+    assessed(make_incident())
+    for _ in range(30):  # most of a register: notified and closed
+        notify(assessed(make_incident()), oslo(2026, 11, 21, 9, 0))
+    Incident.objects.exclude(first_notified_at=None).update(status="closed")
+    query = Incident.objects.overdue(now=oslo(2026, 11, 30, 12, 0)).order_by("aware_at")
+    assert query.count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE incidents_incident")  # statistics, as a live database has
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is tiny: make the planner show its hand
+        sql, params = query.query.sql_with_params()
+        cursor.execute(("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ") + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "incident_clock_running" in plan, plan

@@ -133,14 +133,21 @@ class Command(BaseCommand):
                             how_known="internal",
                             risk_level=RiskLevel.RISK,
                             risk_rationale="x",
-                            status=IncidentStatus.CLOSED if n % 3 else IncidentStatus.NOTIFIED,
+                            # One in a thousand still waits for its notification to Datatilsynet.
+                            status=(
+                                IncidentStatus.ASSESSED
+                                if n % 1000 == 0
+                                else IncidentStatus.CLOSED
+                                if n % 3
+                                else IncidentStatus.NOTIFIED
+                            ),
                         )
                     )
                 created = Incident.objects.bulk_create(batch)
                 IncidentOrganisation.objects.bulk_create(
                     IncidentOrganisation(incident=i, organisation_id=rng.choice(orgs)) for i in created
                 )
-                Notification.objects.bulk_create(
+                notifications = Notification.objects.bulk_create(
                     Notification(
                         incident=i,
                         phase="initial",
@@ -148,6 +155,13 @@ class Command(BaseCommand):
                         sent_at=i.aware_at + dt.timedelta(hours=rng.randint(1, 70)),
                     )
                     for i in created
+                    if i.status != IncidentStatus.ASSESSED
+                )
+                # bulk_create sends no signals: store each incident's first notification as they would.
+                for notification in notifications:
+                    notification.incident.first_notified_at = notification.sent_at
+                Incident.objects.bulk_update(
+                    [n.incident for n in notifications], ["first_notified_at"], batch_size=1000
                 )
                 IncidentMeasure.objects.bulk_create(
                     IncidentMeasure(
