@@ -41,7 +41,10 @@ class IncidentTable(BaseTable):
         default_columns = fields
 
     def render_organisations(self, record):
-        return ", ".join(o.name for o in record.organisations.all())
+        organisations = getattr(record, "organisation_list", None)  # IncidentListView's Prefetch(to_attr)
+        if organisations is None:
+            organisations = record.organisations.all()
+        return ", ".join(o.name for o in organisations)
 
     def value_organisations(self, record):
         return self.render_organisations(record)

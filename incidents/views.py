@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +25,9 @@ from .statistics import breach_statistics
 
 
 class IncidentListView(ObjectListView):
-    queryset = Incident.objects.prefetch_related("organisations")
+    # to_attr: a plain list per incident, without a related manager and a queryset clone per row (an export
+    # of 100 000 incidents spent half its time there).
+    queryset = Incident.objects.prefetch_related(Prefetch("organisations", to_attr="organisation_list"))
     table_class = tables.IncidentTable
     filterset_class = filters.IncidentFilterSet
     template_name = "incidents/incident_list.html"
