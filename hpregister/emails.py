@@ -47,6 +47,29 @@ def queue_mail(*, email: str, subject: str, body_text: str, body_html: str = "",
     return reminder
 
 
+def queue_many(reminders: list[Reminder]) -> int:
+    """Record many messages at once (the sweep) and send each after the transaction commits.
+
+    One INSERT per 500 rows, not a SELECT and an INSERT each; a row whose key is already in the ledger
+    is skipped by the unique index. Should two sweeps race, both may queue the same row: delivery claims
+    it with a conditional UPDATE, so it is still sent once. Returns the number of rows queued.
+    """
+    unique = list({reminder.key: reminder for reminder in reminders}.values())
+    if not unique:
+        return 0
+    Reminder.objects.bulk_create(unique, batch_size=500, ignore_conflicts=True)
+    keys = [reminder.key for reminder in unique]
+    ids = []
+    for start in range(0, len(keys), 500):
+        ids += Reminder.objects.filter(key__in=keys[start : start + 500], status=Reminder.Status.PENDING).values_list(
+            "pk", flat=True
+        )
+    from .tasks import deliver_reminder
+
+    transaction.on_commit(lambda: [deliver_reminder.delay(pk) for pk in ids])
+    return len(ids)
+
+
 def deliver(reminder_id: int) -> str:
     """Send one ledger row. Claimed with a conditional UPDATE so two workers never both send it."""
     claimed = Reminder.objects.filter(

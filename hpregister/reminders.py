@@ -28,7 +28,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .choices import Role
-from .emails import queue_mail
+from .emails import queue_many
 from .models import Profile, Reminder, ReminderRule
 from .timeutils import OSLO, humanize_duration
 
@@ -195,8 +195,8 @@ def render_message(kind: DeadlineKind, due: Due, user, threshold: str, now: dt.d
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:
     """Queue what is due now. Safe to run at any time, any number of times, on any number of workers.
 
-    Its cost follows the due rows: one range query per kind, one query for the ledger keys already
-    present, and rendering only for the messages that are new.
+    Its cost follows the due rows: one range query per kind, one query per 500 ledger keys already
+    present, rendering only for the messages that are new, and one INSERT per 500 of them.
     """
     now = now or timezone.now()
     queued = {}
@@ -240,21 +240,25 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
         keys = [c[0] for c in candidates]
         for start in range(0, len(keys), 500):
             existing.update(Reminder.objects.filter(key__in=keys[start : start + 500]).values_list("key", flat=True))
+        new = []
         for key, due, user, label in candidates:
             if key in existing or (not kind.statutory and not profile(user).reminders_enabled):
                 continue
             message = render_message(kind, due, user, label, now, language=profile(user).language)
-            if queue_mail(
-                email=user.email,
-                recipient=user,
-                content_type=content_type,
-                object_id=due.obj.pk,
-                kind=kind.name,
-                deadline=due.deadline,
-                threshold=label,
-                **message,
-            ):
-                queued[kind.name] += 1
+            new.append(
+                Reminder(
+                    key=key,
+                    email=user.email,
+                    recipient=user,
+                    content_type=content_type,
+                    object_id=due.obj.pk,
+                    kind=kind.name,
+                    deadline=due.deadline,
+                    threshold=label,
+                    **message,
+                )
+            )
+        queued[kind.name] = queue_many(new)
     retry_undelivered(now)
     return queued
 
