@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hpregister.reminders import DeadlineKind, Due, horizon_date, operator_privacy_officers, register
 
-from .models import NOTIFICATION_HOURS, Incident, IncidentMeasure
+from .models import ENDED, NOTIFICATION_HOURS, Incident, IncidentMeasure
 
 
 def _org_ids(incident):
@@ -35,13 +35,17 @@ def datatilsynet_current(incident):
 
 
 def measure_due(horizon):
+    # Driven by the measures' (status, due_on) index alone: a filter on the incident made SQLite walk the live
+    # incidents and all their measures instead (2.5 s with a million rows). The open measures of a closed or
+    # withdrawn incident are few, and skipped here.
     measures = (
         IncidentMeasure.objects.due_by(horizon_date(horizon))
-        .filter(incident__in=Incident.objects.live())
         .select_related("incident", "owner")
         .prefetch_related("incident__organisations")
     )
     for measure in measures:
+        if measure.incident.status in ENDED:
+            continue
         yield Due(
             obj=measure,
             deadline=measure.deadline,

@@ -189,3 +189,35 @@ def test_sendreminders_command_runs_the_sweep(bob, capsys):
     with time_machine.travel(oslo(2026, 12, 1, 9), tick=False):
         call_command("sendreminders")
     assert "1 reminders queued" in capsys.readouterr().out
+
+
+def test_open_measures_of_a_withdrawn_incident_do_not_remind(run, bob):
+    from incidents.models import withdraw_incident
+
+    incident = quiet_incident(organisations=("St. Olavs hospital HF",))
+    measure(incident, due_on=dt.date(2026, 12, 1))
+    withdraw_incident(incident=incident, user=bob, reason="Registered twice")
+    assert run(oslo(2026, 12, 1, 9)) == []
+
+
+def test_the_sweep_finds_due_measures_through_their_due_index():
+    """The cost must follow the due rows: the query reads the (status, due_on) index, not the parents."""
+    from django.db import connection
+
+    from incidents.models import IncidentMeasure
+
+    for _ in range(5):
+        incident = quiet_incident()
+        for day in range(1, 30):
+            measure(incident, due_on=dt.date(2027, 1, day), status=MeasureStatus.DONE, done_on=dt.date(2026, 12, 1))
+    measure(incident, due_on=dt.date(2026, 12, 1))
+    query = IncidentMeasure.objects.due_by(dt.date(2026, 12, 14)).select_related("incident", "owner")
+    assert query.count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = query.query.sql_with_params()
+        cursor.execute(("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ") + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "incidents_incidentmeasure_due" in plan, plan
