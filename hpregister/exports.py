@@ -9,12 +9,13 @@ from __future__ import annotations
 import csv
 import tempfile
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.encoding import force_str
 from django_tables2 import Column
 from django_tables2.utils import Accessor
+
+from .tables import value_getter
 
 CHUNK = 2000
 
@@ -31,33 +32,16 @@ def _extractor(table, bound_column):
     accessor = Accessor(bound_column.accessor)
     column = bound_column.column
     custom_value = type(column).value is not Column.value
-    field = _field_with_choices(table._meta.model, accessor)
-    if field is not None:
-        # A choice label, looked up in a table made once (get_FOO_display rebuilds it on every call).
-        labels = {value: force_str(label) for value, label in field.flatchoices}
+    getter = value_getter(table._meta.model, accessor)
+    if getter is not None:
 
-        def extract_choice(record):
-            value = accessor.resolve(record, quiet=True)
-            if value is None:
-                return ""
-            value = labels.get(value, value)
-            return column.value(value=value) if custom_value else value
-
-        return extract_choice
-    if len(accessor.bits) == 1:
-        # An attribute of the record itself (a field, a property, a method): what Accessor.resolve does
-        # for it, without splitting the path on every cell.
-        name = accessor.bits[0]
-
-        def extract_attribute(record):
-            value = getattr(record, name, None)
-            if callable(value) and not getattr(value, "do_not_call_in_templates", False):
-                value = value()
+        def extract_simple(record):
+            value = getter(record)
             if value is None:
                 return ""
             return column.value(value=value) if custom_value else value
 
-        return extract_attribute
+        return extract_simple
 
     def extract(record):
         penultimate, remainder = accessor.penultimate(record)
@@ -70,20 +54,6 @@ def _extractor(table, bound_column):
         return "" if value is None else value
 
     return extract
-
-
-def _field_with_choices(model, accessor):
-    """The model field at the end of ``accessor`` if every step is a field and the last has choices."""
-    field = None
-    for bit in accessor.bits:
-        if model is None:
-            return None
-        try:
-            field = model._meta.get_field(bit)
-        except (FieldDoesNotExist, AttributeError):
-            return None
-        model = field.related_model
-    return field if field is not None and field.choices and not field.is_relation else None
 
 
 def table_rows(table):

@@ -1,6 +1,9 @@
 import django_tables2 as tables
+import django_tables2.utils as tables2_utils
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F
 from django.utils import formats, timezone
+from django.utils.encoding import force_str
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -19,23 +22,112 @@ class BaseTable(tables.Table):
     def tbody_html(self):
         """The rows of the page as HTML, drawn in Python.
 
-        The same cells as django-tables2's ``table.html`` (its ``BoundRow.get_cell``: render methods,
-        links, choice labels, localisation), but without a template loop per cell, which cost more than the
-        cells themselves on a page of 50 rows (see the benchmark in README.md). Column ``td`` attributes
-        are computed once per column, not per cell.
+        The same cells as django-tables2's ``table.html`` (tests compare them list by list): render methods,
+        links, choice labels, defaults, localisation. But django-tables2 works out each cell from scratch
+        (accessor parsing, field lookup, a fresh choices table, signature inspection) inside a template loop
+        per cell, which cost most of a list page's time; here that is worked out once per column.
         """
         columns = list(self.columns)
         opening = [mark_safe(f"<td {column.attrs['td'].as_html()}>".replace("<td >", "<td>")) for column in columns]
+        cells = [_cell_function(self, column) for column in columns]
         localizers = [_localizer(column.localize) for column in columns]
         parts = []
         for row in self.paginated_rows:
             parts.append(f"<tr {row.attrs.as_html()}>")
-            for column, td, localize in zip(columns, opening, localizers, strict=True):
-                parts += (td, localize(row.get_cell(column.name)), "</td>")
+            for td, cell, localize in zip(opening, cells, localizers, strict=True):
+                parts += (td, localize(cell(row)), "</td>")
             parts.append("</tr>")
         if not parts and self.empty_text:
             parts.append(format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text))
         return mark_safe("".join(parts))
+
+
+def value_getter(model, accessor):
+    """A fast ``record -> value`` for an accessor django-tables2 would resolve, or None if it is not simple.
+
+    A field with choices gives its label (from a table made once: ``get_FOO_display`` rebuilds it on every
+    call); an attribute of the record itself is read (and called if callable), as ``Accessor.resolve`` does.
+    """
+    field = _field_with_choices(model, accessor)
+    if field is not None:
+        labels = {value: force_str(label) for value, label in field.flatchoices}
+
+        def choice_label(record):
+            value = accessor.resolve(record, quiet=True)
+            return labels.get(value, value) if value is not None else None
+
+        return choice_label
+    if len(accessor.bits) != 1:
+        return None
+    name = accessor.bits[0]
+
+    def attribute(record):
+        value = getattr(record, name, None)
+        if callable(value) and not getattr(value, "do_not_call_in_templates", False):
+            value = value()
+        return value
+
+    return attribute
+
+
+def _field_with_choices(model, accessor):
+    """The model field at the end of ``accessor`` if every step is a field and the last has choices."""
+    field = None
+    for bit in accessor.bits:
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(bit)
+        except (FieldDoesNotExist, AttributeError):
+            return None
+        model = field.related_model
+    return field if field is not None and field.choices and not field.is_relation else None
+
+
+CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
+
+
+def _cell_function(table, bound_column):
+    """``row -> cell content`` for one column: django-tables2's ``BoundRow.get_cell``, prepared once."""
+    column = bound_column.column
+    name = bound_column.name
+    getter = value_getter(table._meta.model, tables.A(bound_column.accessor))
+    render = bound_column.render
+    wanted, takes_any = tables2_utils.signature(render)
+    if (
+        getter is None
+        or isinstance(column, (tables.ManyToManyColumn, tables.columns.linkcolumn.BaseLinkColumn))
+        or (not takes_any and any(arg not in CELL_ARGUMENTS for arg in wanted))
+    ):
+        return lambda row: row.get_cell(name)  # django-tables2's own path, for what is not simple
+    link = bound_column.link
+    default = bound_column.default
+    empty = column.empty_values
+    if getattr(render, "__func__", None) is tables.Column.render and not link:
+
+        def value_as_is(row):
+            value = getter(row.record)
+            return default if value in empty else value
+
+        return value_as_is
+
+    def rendered(row):
+        record = row.record
+        value = getter(record)
+        if value in empty:
+            return default
+        arguments = {
+            "value": value,
+            "record": record,
+            "column": column,
+            "bound_column": bound_column,
+            "bound_row": row,
+            "table": table,
+        }
+        content = render(**(arguments if takes_any else {arg: arguments[arg] for arg in wanted}))
+        return link(content, **arguments) if link else content
+
+    return rendered
 
 
 def _localizer(localize):
