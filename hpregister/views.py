@@ -25,7 +25,7 @@ from .access import Access
 from .filters import OrganisationFilterSet
 from .history import history_entries
 from .models import Organisation
-from .tables import OrganisationTable
+from .tables import LateRowPaginator, OrganisationTable
 
 
 def existing_url_name(name: str, args=()) -> str | None:
@@ -84,7 +84,7 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
             per_page = int(self.request.GET.get("per_page", settings.LIST_PAGE_SIZE))
         except ValueError:
             per_page = settings.LIST_PAGE_SIZE
-        return {"per_page": max(1, min(per_page, settings.LIST_MAX_PAGE_SIZE))}
+        return {"per_page": max(1, min(per_page, settings.LIST_MAX_PAGE_SIZE)), "paginator_class": LateRowPaginator}
 
     def get_table_kwargs(self):
         # per_page is read by get_table_pagination (bounded), not by django-tables2 (unbounded).

@@ -321,3 +321,40 @@ def test_streamed_export_has_django_tables2s_own_export_values(url_name, login, 
         )
         assert len(exported) > 1
         assert exported == list(csv.reader(io.StringIO(expected.getvalue())))
+
+
+@pytest.mark.parametrize("ordering", [("-aware_at", "-pk"), ("title", "pk"), ("category", "-pk")])
+def test_late_row_paginator_gives_the_pages_offset_gives(ordering):
+    from django.core.paginator import Paginator
+
+    from hpregister.tables import LateRowPaginator
+    from incidents.models import Incident
+    from tests.factories import make_incident, oslo
+
+    for n in range(7):
+        make_incident(title=f"Breach {7 - n}", aware_at=oslo(2026, 11, 20 - n % 3, 10), category="snooping")
+    queryset = Incident.objects.prefetch_related("organisations").order_by(*ordering)
+    for per_page, orphans in ((1, 0), (3, 0), (3, 1)):
+        plain, late = Paginator(queryset, per_page, orphans), LateRowPaginator(queryset, per_page, orphans)
+        assert late.num_pages == plain.num_pages > 1
+        for number in plain.page_range:
+            assert [i.pk for i in late.page(number)] == [i.pk for i in plain.page(number)]
+        assert late.page(1)[0].organisations.all()[0].name == "St. Olavs hospital HF"  # prefetches kept
+
+
+def test_late_row_paginator_keeps_annotations_and_their_order(org):
+    from django.core.paginator import Paginator
+
+    from hpregister.tables import LateRowPaginator
+    from risks.models import RiskMeasure
+
+    for n in range(4):
+        risk = Risk.objects.create(title=f"Risk {n}", organisation=org("Melhus"))
+        for _ in range(n):
+            RiskMeasure.objects.create(risk=risk, description="Do it")
+    queryset = Risk.objects.with_measure_counts().order_by("-open_measures", "pk")
+    plain, late = Paginator(queryset, 2), LateRowPaginator(queryset, 2)
+    for number in plain.page_range:
+        assert [(r.pk, r.open_measures) for r in late.page(number)] == [
+            (r.pk, r.open_measures) for r in plain.page(number)
+        ]

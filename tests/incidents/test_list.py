@@ -53,7 +53,9 @@ def test_list_query_count_is_fixed_with_500_incidents_on_the_page(login, alice):
             response = client.get(reverse("incidents:incident_list"), {"per_page": per_page})
         assert len(response.context["table"].page.object_list) == per_page
         counts.append(len(ctx))
-    assert counts[0] == counts[1] and counts[1] <= 10, counts
+    # session, user, memberships, count, filter's organisations, the page's keys, its rows, their organisations,
+    # and saving the session (three statements on SQLite): never one per row.
+    assert counts[0] == counts[1] and counts[1] <= 11, counts
 
 
 def test_list_shows_deadline_and_time_left(login, bob):
