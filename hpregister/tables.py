@@ -154,9 +154,28 @@ def _cell_function(table, bound_column):
             "table": table,
         }
         content = render(**(arguments if takes_any else {arg: arguments[arg] for arg in wanted}))
-        return link(content, **arguments) if link else content
+        if link is None:
+            return content
+        return plain_link(content, record) if plain_link else link(content, **arguments)
 
+    plain_link = _plain_link(link, bound_column)
     return rendered
+
+
+def _plain_link(link, bound_column):
+    """``linkify=True`` without attributes: django-tables2's LinkTransform, without its per-cell set-up."""
+    if link is None or link.url is not None or link.reverse_args or link.attrs:
+        return None
+    target = tables.A(link.accessor if link.accessor is not None else bound_column.name)
+
+    def plain_link(content, record):
+        context = target.resolve(record)
+        if not hasattr(context, "get_absolute_url"):
+            context = record
+        href = context.get_absolute_url()
+        return content if href is None else format_html('<a href="{}">{}</a>', href, content)
+
+    return plain_link
 
 
 def _localizer(localize):
