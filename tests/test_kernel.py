@@ -1,3 +1,4 @@
+import io
 import os
 import subprocess
 import sys
@@ -128,3 +129,28 @@ def test_bokmal_is_the_default_even_for_an_english_browser(login, alice):
     client = login(alice)
     html = client.get(reverse("compliance:gap_list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="nb"' in html
+
+
+def test_the_benchmark_runs_end_to_end_at_a_tiny_size(tmp_path):
+    """The benchmark (figures in README.md) must keep working as the code changes: every page it measures
+    answers 200, the sweep finds its due rows, the export streams every incident."""
+    from django.core.management import call_command
+
+    output = tmp_path / "results.md"
+    call_command(
+        "benchmark",
+        "--yes",
+        "--incidents=40",
+        "--risks=5",
+        "--subprocessors=3",
+        "--deadline-rows=10000",
+        "--repeat=1",
+        f"--output={output}",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    report = output.read_text()
+    for label in ("Incident list, deep page", "Admin incident change list", "Top-10 page", "Dashboard"):
+        assert f"| {label}" in report
+    assert "| 10 000 | 1000 |" in report  # 1 000 due measures found among 10 000 rows
+    assert "| 40 |" in report  # all 40 incidents exported
