@@ -322,8 +322,9 @@ class Command(BaseCommand):
         self.analyze()
         run(f"{total_rows:,}".replace(",", " "))
         return [
-            "Reminder sweep (1 000 due measures; the first sweep renders 1 000 e-mails into the ledger and"
-            " queues them for the workers, the second finds them all there):",
+            "Reminder sweep (1 000 due measures, plus the running 72-hour clocks and the risk reviews due; the"
+            " first sweep renders their e-mails into the ledger and queues them for the workers, the second finds"
+            " them all there):",
             "",
             *lines,
             "",
