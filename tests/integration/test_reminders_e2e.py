@@ -57,6 +57,12 @@ def eager():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+    # Eager tasks set a process-wide "no result.get() inside a task" flag and restore it on the way out;
+    # two threads running them at once (the racing sweeps both queue the delivery that only one sends) can
+    # leave it set, which later tests would trip over.
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
 
 
 def test_two_sweeps_racing_on_postgresql_send_one_email(bob, eager):
