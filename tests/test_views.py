@@ -358,3 +358,40 @@ def test_late_row_paginator_keeps_annotations_and_their_order(org):
         assert [(r.pk, r.open_measures) for r in late.page(number)] == [
             (r.pk, r.open_measures) for r in plain.page(number)
         ]
+
+
+@pytest.mark.parametrize("multiple", [False, True])
+@pytest.mark.parametrize("value", [None, "", "no", ["no", "se"], '<&>"'])
+def test_selects_drawn_in_python_are_djangos_own_markup(multiple, value):
+    """FastSelect replaces a template per option: the markup must be Django's, option for option."""
+    import re
+
+    from django import forms
+
+    from hpregister.forms import FastSelect, FastSelectMultiple
+
+    choices = [
+        ("", "---------"),
+        ("no", "Norge"),
+        ("Nordic", [("se", "Sverige"), ("dk", "Danmark & Færøyene")]),
+        ('<&>"', 'Odd "<value>"'),
+        (7, 7),
+    ]
+    attrs = {"class": "ds-input", "required": True, "disabled": False, "aria-describedby": "x_helptext"}
+    stock = (forms.SelectMultiple if multiple else forms.Select)(attrs=attrs, choices=choices)
+    fast = (FastSelectMultiple if multiple else FastSelect)(attrs=attrs, choices=choices)
+
+    def normal(html):
+        return re.sub(r">\s+<", "><", str(html)).strip()
+
+    extra = {"id": "id_country"}
+    assert normal(fast.render("country", value, extra)) == normal(stock.render("country", value, extra))
+
+
+def test_filter_forms_use_the_python_drawn_selects(login, alice):
+    from hpregister.forms import FastSelect
+
+    response = login(alice).get(reverse("compliance:subprocessor_list"), {"country": "US"})
+    widget = response.context["filter"].form.fields["country"].widget
+    assert type(widget) is FastSelect
+    assert '<option value="US" selected>' in response.content.decode()
