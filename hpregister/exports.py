@@ -32,28 +32,28 @@ def _extractor(table, bound_column):
     accessor = Accessor(bound_column.accessor)
     column = bound_column.column
     custom_value = type(column).value is not Column.value
-    getter = value_getter(table._meta.model, accessor)
-    if getter is not None:
-
-        def extract_simple(record):
-            value = getter(record)
-            if value is None:
-                return ""
-            return column.value(value=value) if custom_value else value
-
-        return extract_simple
+    getter = value_getter(table._meta.model, accessor) or _displayed_value(accessor)
 
     def extract(record):
+        value = getter(record)
+        if value is None:
+            return ""
+        return column.value(value=value) if custom_value else value
+
+    return extract
+
+
+def _displayed_value(accessor):
+    """The general path, for accessors value_getter leaves out: a choice label where there is one."""
+
+    def displayed(record):
         penultimate, remainder = accessor.penultimate(record)
         display = (
             getattr(penultimate, f"get_{remainder}_display", None) if isinstance(penultimate, models.Model) else None
         )
-        value = display() if display is not None else accessor.resolve(record, quiet=True)
-        if custom_value and value is not None:
-            return column.value(value=value)
-        return "" if value is None else value
+        return display() if display is not None else accessor.resolve(record, quiet=True)
 
-    return extract
+    return displayed
 
 
 def table_rows(table):

@@ -139,6 +139,7 @@ def _cell_function(table, bound_column):
             return default if value in empty else value
 
         return value_as_is
+    plain_link = _plain_link(link, bound_column)
 
     def rendered(row):
         record = row.record
@@ -158,7 +159,6 @@ def _cell_function(table, bound_column):
             return content
         return plain_link(content, record) if plain_link else link(content, **arguments)
 
-    plain_link = _plain_link(link, bound_column)
     return rendered
 
 

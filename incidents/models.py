@@ -260,9 +260,6 @@ class Incident(ScopedModel):
             return None
         return self.risk_level != RiskLevel.UNLIKELY
 
-    def first_notification_at(self):
-        return self.first_notified_at
-
     def sync_first_notification(self) -> None:
         """Store when the initial notification was sent (one UPDATE, from the notifications themselves)."""
         first = Notification.objects.filter(incident=OuterRef("pk"), phase=Phase.INITIAL).order_by("sent_at")
@@ -272,7 +269,7 @@ class Incident(ScopedModel):
     def clock(self, now=None) -> dict:
         """State of the 72-hour clock: 'notified', 'not_required', 'overdue', 'soon' (< 24 h) or 'running'."""
         now = now or timezone.now()
-        notified = self.first_notification_at()
+        notified = self.first_notified_at
         deadline = self.deadline
         if notified:
             return {
@@ -285,7 +282,7 @@ class Incident(ScopedModel):
         if self.notification_required is False:
             return {"state": "not_required", "deadline": deadline, "delta": None, "late": False}
         remaining = deadline - now
-        if self.status in (IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN):
+        if self.status in ENDED:
             state = "stopped"
         elif remaining.total_seconds() < 0:
             state = "overdue"
@@ -344,13 +341,13 @@ class Incident(ScopedModel):
 
     # --- lifecycle -----------------------------------------------------------------------------
     def derived_status(self) -> str:
-        if self.status in (IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN):
+        if self.status in ENDED:
             return self.status
         if self.pk and self.measures.open().exists():
             return IncidentStatus.MEASURES
         if not self.risk_level:
             return IncidentStatus.REGISTERED
-        if self.notification_required and not self.first_notification_at():
+        if self.notification_required and not self.first_notified_at:
             return IncidentStatus.ASSESSED
         return IncidentStatus.NOTIFIED
 
@@ -510,13 +507,13 @@ class IncidentMeasure(Measure):
 
 def close_incident(*, incident: Incident, user) -> None:
     """Close an incident: only when every measure is done or cancelled with a reason."""
-    if incident.status in (IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN):
+    if incident.status in ENDED:
         raise ValidationError(_("The incident is already closed or withdrawn."))
     if not incident.risk_level:
         raise ValidationError(_("Assess the risk before closing the incident."))
     if incident.open_measures().exists():
         raise ValidationError(_("Every measure must be done, or cancelled with a reason, before closing."))
-    if incident.notification_required and not incident.first_notification_at():
+    if incident.notification_required and not incident.first_notified_at:
         raise ValidationError(_("Datatilsynet has not been notified."))
     if incident.follow_up_notification_open:
         raise ValidationError(_("A phased notification is open: send the final notification first."))
@@ -531,7 +528,7 @@ def withdraw_incident(*, incident: Incident, user, reason: str) -> None:
     """Withdraw (instead of deleting) an incident registered by mistake; it stays in the register."""
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for withdrawing the incident.")})
-    if incident.status in (IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN):
+    if incident.status in ENDED:
         raise ValidationError(_("The incident is already closed or withdrawn."))
     incident.status = IncidentStatus.WITHDRAWN
     incident.withdrawn_reason = reason.strip()
