@@ -12,9 +12,11 @@ Personas:
 - root:  superuser (administrator)
 """
 
+import datetime as dt
 import os
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -30,6 +32,19 @@ PERSONAS = {
 }
 
 
+# The one instant at which the session's shared data (reference data, personas) is created. Tests that
+# freeze time freeze at or after it, and the real clock (or faketime's) is later still, so no test sees data
+# from its own future, whatever day the suite runs on. Never load shared data with the real clock: a test
+# frozen at a fixed instant would then turn red for ever once the real clock passed that instant.
+SETUP_AT = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def load_shared_data():
+    with time_machine.travel(SETUP_AT, tick=False):
+        call_command("loadreference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        create_personas()
+
+
 def create_personas():
     User = get_user_model()
     for username, memberships in PERSONAS.items():
@@ -42,8 +57,7 @@ def create_personas():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("loadreference", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-        create_personas()
+        load_shared_data()
 
 
 def _persona(name):
@@ -120,5 +134,4 @@ def media_root(settings, tmp_path):
 def reference_data(transactional_db):
     """Transactional tests flush the database afterwards: put the reference data and personas back first."""
     if not Organisation.objects.exists():
-        call_command("loadreference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-        create_personas()
+        load_shared_data()
