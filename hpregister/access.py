@@ -77,6 +77,10 @@ class Access:
             or (Role.PRIVACY_OFFICER in self.operator_roles)
         )
 
+    @property
+    def reads_audit_trail(self) -> bool:
+        return self.is_superuser or Role.PRIVACY_OFFICER in self.operator_roles
+
     def editable_organisation_ids(self) -> frozenset[int] | None:
         """Organisations the user may record things for; None means all of them."""
         if self.is_superuser or Role.PRIVACY_OFFICER in self.operator_roles:

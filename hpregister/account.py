@@ -52,6 +52,7 @@ def account(request):
             "form": form,
             "calendar_url": calendar_url,
             "has_device": has_confirmed_device(request.user),
+            "verified": request.user.is_verified(),
         },
     )
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, Organisation, Profile, Reminder, ReminderRule
+from .models import Membership, Organisation, Profile, Reminder, ReminderRule, SecurityEvent
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
@@ -62,3 +62,23 @@ class ReminderRuleAdmin(SimpleHistoryAdmin):
 class ProfileAdmin(SimpleHistoryAdmin):
     list_display = ["user", "language", "digest_enabled", "reminders_enabled"]
     exclude = ["calendar_token"]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is appended to by the register itself and never edited or purged."""
+
+    list_display = ["at", "kind", "username", "actor", "ip_address", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["username", "ip_address", "detail"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

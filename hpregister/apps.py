@@ -7,6 +7,8 @@ class HPRegisterConfig(AppConfig):
     verbose_name = _("Register kernel")
 
     def ready(self):
+        from . import audit  # noqa: F401  (connects the security audit trail's signal receivers)
+
         cache_tables2_signatures()
 
 

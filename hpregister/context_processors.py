@@ -24,4 +24,13 @@ def navigation(request):
         }
         for name, label, prefix in NAVIGATION
     ]
-    return {"nav_items": items, "access": Access.for_user(user), "show_admin": user.is_staff}
+    access = Access.for_user(user)
+    if access.reads_audit_trail:
+        items.append(
+            {
+                "url_name": "security_events",
+                "label": _("Security log"),
+                "current": path.startswith("/security/"),
+            }
+        )
+    return {"nav_items": items, "access": access, "show_admin": user.is_staff}

@@ -5,9 +5,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import OrganisationKind
+from .choices import OrganisationKind, SecurityEventKind
 from .forms import style_form
-from .models import Organisation
+from .models import Organisation, SecurityEvent
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -53,3 +53,14 @@ def organisation_filter(field_name="organisation", label=None):
     return django_filters.ModelChoiceFilter(
         field_name=field_name, queryset=visible_organisations, label=label or _("Organisation")
     )
+
+
+class SecurityEventFilterSet(SearchFilterSet):
+    search_fields = ("username", "ip_address", "detail", "user_agent")
+    kind = django_filters.MultipleChoiceFilter(choices=SecurityEventKind.choices, label=_("Event"))
+    after = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("From (date)"))
+    before = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("To (date)"))
+
+    class Meta:
+        model = SecurityEvent
+        fields = ["q", "kind", "after", "before"]

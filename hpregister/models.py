@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .access import Access, ScopedModel, ScopedQuerySet
-from .choices import MeasureStatus, OrganisationKind, Role
+from .choices import MeasureStatus, OrganisationKind, Role, SecurityEventKind
 
 __all__ = ["Access", "Measure", "Membership", "Organisation", "ScopedModel", "ScopedQuerySet"]
 
@@ -227,6 +228,57 @@ class Profile(models.Model):
         self.calendar_token = secrets.token_urlsafe(32)
         self.save(update_fields=["calendar_token"])
         return self.calendar_token
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The audit trail is for administrators and the operator's privacy officers only."""
+        return self if Access.for_user(user).reads_audit_trail else self.none()
+
+
+class SecurityEvent(models.Model):
+    """The security audit trail: sign-ins, second factors, passwords, rights. Append-only, never purged
+    (kept as long as the register's history). ``user`` is whose account it concerns; ``actor`` who did it
+    when that is someone else (an administrator changing a membership)."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("event"), max_length=40, choices=SecurityEventKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="security_events",
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True, help_text=_("As typed, for failed logins."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    organisation_path = None  # register-wide; who may read it is SecurityEventQuerySet.visible_to
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["kind", "-at"], name="securityevent_kind_at"),
+            models.Index(fields=["user", "-at"], name="securityevent_user_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.username} {self.at:%Y-%m-%d %H:%M}"
 
 
 def count_of(queryset, link: str) -> models.Expression:

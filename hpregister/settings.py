@@ -155,6 +155,11 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: expiry after inactivity
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3600)))  # a reset link works an hour
+# Self-service rate limits, counted in the security audit trail (hpregister.audit.too_many): the same
+# for every web worker, with no cache server. Per client address and per account, per hour.
+PASSWORD_RESET_LIMIT_PER_HOUR = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_HOUR", "5"))
+PASSWORD_CHANGE_LIMIT_PER_HOUR = int(os.environ.get("PASSWORD_CHANGE_LIMIT_PER_HOUR", "10"))
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "nb"

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRows
 
-from .models import Organisation
+from .models import Organisation, SecurityEvent
 
 
 class LateRowPaginator(Paginator):
@@ -208,6 +208,22 @@ class LocalDateTimeColumn(tables.Column):
 
     def value(self, value):
         return timezone.localtime(value).isoformat() if value else ""
+
+
+class SecurityEventTable(BaseTable):
+    at = LocalDateTimeColumn()
+    kind = tables.Column()
+    username = tables.Column()
+    actor = tables.Column()
+    ip_address = tables.Column()
+    detail = tables.Column(orderable=False)
+    user_agent = tables.Column(orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = SecurityEvent
+        fields = ("at", "kind", "username", "actor", "ip_address", "detail", "user_agent")
+        default_columns = ("at", "kind", "username", "actor", "ip_address", "detail")
+        order_by = ("-at",)
 
 
 class OrganisationTable(BaseTable):

@@ -21,13 +21,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import audit
 from .access import Access
-from .choices import Role
+from .choices import Role, SecurityEventKind
 from .forms import StyledFormMixin
 
 RECOVERY_CODES = 10
@@ -84,8 +86,29 @@ def _qr_svg(url: str) -> str:
     return buffer.getvalue().decode()
 
 
+def needs_verification_first(request) -> bool:
+    """Enrolling, replacing or removing a device, and new recovery codes, need a session that has already
+    verified a second factor. The one exception is a user's first enrolment (no confirmed device yet):
+    otherwise a stolen password alone would be enough to take over the second factor."""
+    return has_confirmed_device(request.user) and not request.user.is_verified()
+
+
+def _to_verify(request):
+    return redirect(f"{reverse('twofactor_verify')}?next={request.path}")
+
+
+def _verified_login(request, device) -> None:
+    """Mark the session verified and give it a new key, so a key seen before verification is worthless."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 def setup(request):
-    """Enrol a TOTP app: scan the code, type a token to confirm, get recovery codes (shown once)."""
+    """Enrol a TOTP app: scan the code, type a token to confirm, get recovery codes (shown once).
+
+    Confirming replaces any earlier app: one phone at a time, and a lost phone stops working at once."""
+    if needs_verification_first(request):
+        return _to_verify(request)
     user = request.user
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
         user=user, name="app", confirmed=False
@@ -93,11 +116,17 @@ def setup(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
+            replaced = has_confirmed_device(user)
             with transaction.atomic():
+                for old in TOTPDevice.objects.filter(user=user).exclude(pk=device.pk):
+                    old.delete()  # recorded as a removal by the audit trail
                 device.confirmed = True
                 device.save()
                 codes = new_recovery_codes(user)
-            otp_login(request, device)
+                audit.record(
+                    SecurityEventKind.OTP_ENROLLED, user=user, request=request, detail="replaced" if replaced else ""
+                )
+            _verified_login(request, device)
             return render(
                 request,
                 "twofactor/recovery_codes.html",
@@ -107,6 +136,7 @@ def setup(request):
                     "next": _next(request),
                 },
             )
+        audit.record(SecurityEventKind.OTP_FAILED, user=user, request=request, detail="enrolment")
         form.add_error("token", _("The code is not right. Check the clock on your phone and try again."))
     return render(
         request,
@@ -119,6 +149,35 @@ def setup(request):
             "next": _next(request),
         },
     )
+
+
+@require_POST
+def recovery_codes(request):
+    """Ten new recovery codes; the old ones stop working."""
+    if needs_verification_first(request) or not has_confirmed_device(request.user):
+        return _to_verify(request) if has_confirmed_device(request.user) else redirect("twofactor_setup")
+    with transaction.atomic():
+        codes = new_recovery_codes(request.user)
+        audit.record(SecurityEventKind.RECOVERY_CODES_NEW, user=request.user, request=request)
+    return render(
+        request,
+        "twofactor/recovery_codes.html",
+        {"title": _("New recovery codes"), "codes": codes, "next": reverse("account")},
+    )
+
+
+@require_POST
+def remove(request):
+    """Turn two-factor authentication off: every device and recovery code goes. Where a second factor is
+    required, the next sign-in asks for a new enrolment."""
+    if needs_verification_first(request):
+        return _to_verify(request)
+    with transaction.atomic():
+        for device in TOTPDevice.objects.filter(user=request.user):
+            device.delete()  # recorded as a removal by the audit trail
+        StaticDevice.objects.filter(user=request.user).delete()
+    messages.success(request, _("Two-factor authentication is off."))
+    return redirect("account")
 
 
 def new_recovery_codes(user) -> list[str]:
@@ -134,10 +193,14 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"].replace(" ", ""))
         if device is not None:
-            otp_login(request, device)
+            _verified_login(request, device)
             if isinstance(device, StaticDevice):
+                audit.record(SecurityEventKind.RECOVERY_CODE_USED, user=request.user, request=request)
                 messages.warning(request, _("You used a recovery code; each works once."))
+            else:
+                audit.record(SecurityEventKind.OTP_VERIFIED, user=request.user, request=request)
             return redirect(_next(request))
+        audit.record(SecurityEventKind.OTP_FAILED, user=request.user, request=request)
         form.add_error("token", _("The code is not right."))
     return render(
         request,

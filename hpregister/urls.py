@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import account, twofactor, views
+from . import account, passwords, twofactor, views
 from .forms import LoginForm
 
 urlpatterns = [
@@ -16,12 +16,27 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/change/", passwords.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/change/done/", passwords.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/password/reset/", passwords.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/sent/", passwords.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        passwords.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/", passwords.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("account/", account.account, name="account"),
     path("account/two-factor/", twofactor.setup, name="twofactor_setup"),
     path("account/two-factor/verify/", twofactor.verify, name="twofactor_verify"),
+    path("account/two-factor/recovery-codes/", twofactor.recovery_codes, name="twofactor_recovery_codes"),
+    path("account/two-factor/remove/", twofactor.remove, name="twofactor_remove"),
     path("calendar/<str:token>.ics", account.calendar_feed, name="calendar_feed"),
     path("organisations/", include("hpregister.kernel_urls")),
+    path("security/events/", views.SecurityEventListView.as_view(), name="security_events"),
     path("compliance/", include("compliance.urls")),
     path("risks/", include("risks.urls")),
     path("incidents/", include("incidents.urls")),

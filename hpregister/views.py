@@ -22,10 +22,10 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
 from .access import Access
-from .filters import OrganisationFilterSet
+from .filters import OrganisationFilterSet, SecurityEventFilterSet
 from .history import history_entries
-from .models import Organisation
-from .tables import LateRowPaginator, OrganisationTable
+from .models import Organisation, SecurityEvent
+from .tables import LateRowPaginator, OrganisationTable, SecurityEventTable
 
 
 def existing_url_name(name: str, args=()) -> str | None:
@@ -296,3 +296,16 @@ class ChildObjectEditView(ObjectEditView):
         ctx["parent"] = self.parent
         ctx["cancel_url"] = self.parent.get_absolute_url()
         return ctx
+
+
+class SecurityEventListView(ObjectListView):
+    """The security audit trail, for administrators and the operator's privacy officers (others: 403)."""
+
+    queryset = SecurityEvent.objects.select_related("actor")
+    table_class = SecurityEventTable
+    filterset_class = SecurityEventFilterSet
+
+    def dispatch(self, request, *args, **kwargs):
+        if not Access.for_user(request.user).reads_audit_trail:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

@@ -85,6 +85,15 @@ MATRIX = {
     "account": ([], login_only()),
     "twofactor_setup": ([], login_only()),
     "twofactor_verify": ([], login_only()),
+    "twofactor_recovery_codes": ([], expect(405, anonymous=302)),  # POST only
+    "twofactor_remove": ([], expect(405, anonymous=302)),  # POST only
+    "password_change": ([], login_only()),
+    "password_change_done": ([], login_only()),
+    "password_reset": ([], expect(200)),
+    "password_reset_done": ([], expect(200)),
+    "password_reset_confirm": (["MQ", "no-such-token"], expect(200)),  # "the link does not work"
+    "password_reset_complete": ([], expect(200)),
+    "security_events": ([], login_only(403, alice=200, root=200)),
     "calendar_feed": (["no-such-token"], expect(404)),
     "login": ([], expect(302, anonymous=200)),
     "logout": ([], expect(405, anonymous=302)),
