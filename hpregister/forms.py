@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -146,6 +147,54 @@ class ScopedModelForm(StyledFormMixin, forms.ModelForm):
         for name in self.organisation_fields:
             if name in self.fields:
                 self.fields[name].queryset = queryset
+
+    def hidden_related(self, name: str) -> list:
+        """Objects linked through many-to-many field ``name`` that this editor cannot choose (or see)."""
+        if self.instance.pk is None:
+            return []
+        field = self.fields[name]
+        return list(getattr(self.instance, name).exclude(pk__in=field.queryset.values("pk")))
+
+    def _keep_current_choices(self) -> None:
+        """A relation whose current value lies outside the editor's choices keeps that value: the select
+        offers it, so saving an unrelated change does not blank it (a measure's owner who has left the
+        organisation, say). Run once, after the subclasses have narrowed their querysets."""
+        if getattr(self, "_current_kept", False):
+            return
+        self._current_kept = True
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            if type(field) in (forms.ModelChoiceField, SafeModelChoiceField):
+                current = getattr(self.instance, f"{name}_id", None)
+                choices = field.queryset
+                if current is not None and not choices.filter(pk=current).exists():
+                    field.queryset = choices.model._base_manager.filter(
+                        Q(pk__in=choices.values("pk")) | Q(pk=current)
+                    ).order_by(*choices.query.order_by)
+
+    def __getitem__(self, name):
+        self._keep_current_choices()
+        return super().__getitem__(name)
+
+    def full_clean(self):
+        self._keep_current_choices()
+        super().full_clean()
+
+    def _save_m2m(self):
+        """Save the many-to-many fields without removing what the editor cannot see.
+
+        Every many-to-many field's choices are limited to what the editor may see or record for, so the
+        submitted set can only ever hold those. Django would replace the whole set with it, dropping the
+        links to other organisations' risks, or a shared incident's other organisations (whose
+        IncidentOrganisation rows, with when they were informed, would be hard-deleted and their reminders
+        stopped). The hidden links are added to the submitted set, so only the visible part can change."""
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelMultipleChoiceField) and name in self.cleaned_data:
+                hidden = self.hidden_related(name)
+                if hidden:
+                    self.cleaned_data[name] = [*self.cleaned_data[name], *hidden]
+        super()._save_m2m()
 
     def sections(self):
         """Bound fields grouped by ``fieldsets``; fields not named there come last."""

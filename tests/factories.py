@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+from html.parser import HTMLParser
 
 from hpregister.models import Organisation
 from hpregister.timeutils import OSLO
@@ -52,3 +53,62 @@ def measure(incident, **fields):
     values = {"description": "Talk to the employee", "due_on": dt.date(2026, 12, 1)}
     values.update(fields)
     return IncidentMeasure.objects.create(incident=incident, **values)
+
+
+class _FormParser(HTMLParser):
+    """What a browser would submit for each <form method="post"> of a page, as dicts of value lists."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict[str, list[str]]] = []
+        self.data: dict[str, list[str]] = {}
+        self.in_form = False
+        self.select = None
+        self.textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("method", "").lower() == "post":
+            self.in_form = True
+            self.data = {}
+            self.forms.append(self.data)
+        if not self.in_form or "name" not in attrs and tag not in ("option",):
+            return
+        name = attrs.get("name")
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.data.setdefault(name, []).append(attrs.get("value", "on"))
+            elif kind not in ("submit", "button", "file"):
+                self.data.setdefault(name, []).append(attrs.get("value", ""))
+        elif tag == "select":
+            self.select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.data[self.select].append(attrs.get("value", ""))
+        elif tag == "textarea":
+            self.textarea = name
+            self.data[name] = [""]
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea][0] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            if self.textarea:
+                self.data[self.textarea][0] = self.data[self.textarea][0].removeprefix("\n")
+            self.textarea = None
+        elif tag == "form":
+            self.in_form = False
+
+
+def submitted_form(response) -> dict[str, list[str]]:
+    """The values the page's main post form (the one with most fields) would send unchanged, as a browser
+    builds them."""
+    parser = _FormParser()
+    parser.feed(response.content.decode())
+    return max(parser.forms, key=len)
