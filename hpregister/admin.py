@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -47,7 +48,10 @@ class ReminderAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         from .tasks import deliver_reminder
 
-        ids = list(queryset.filter(status=Reminder.Status.FAILED).values_list("pk", flat=True))
+        failed = queryset.filter(status=Reminder.Status.FAILED)
+        ids = list(failed.values_list("pk", flat=True))
+        # An administrator's resend starts a fresh count of attempts.
+        failed.update(attempts=0, next_attempt_at=timezone.now(), last_error="")
         for pk in ids:
             deliver_reminder.delay(pk)
         self.message_user(request, _("%(count)d failed reminders queued again.") % {"count": len(ids)})

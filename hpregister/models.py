@@ -132,13 +132,21 @@ class Reminder(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"), null=True, blank=True, help_text=_("Empty on a failed message: no further attempt.")
+    )
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["-created"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminder ledger")
-        indexes = [models.Index(fields=["status", "created"])]
+        indexes = [
+            models.Index(fields=["status", "created"]),
+            models.Index(fields=["status", "next_attempt_at"], name="reminder_status_next_attempt"),
+            models.Index(fields=["status", "claimed_at"], name="reminder_status_claimed"),
+        ]
 
     def __str__(self):
         return f"{self.subject} → {self.email} ({self.get_status_display()})"

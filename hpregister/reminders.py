@@ -28,7 +28,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .choices import Role
-from .emails import queue_many
+from .emails import claimable, queue_many
 from .models import Profile, Reminder, ReminderRule
 from .timeutils import OSLO, humanize_duration
 
@@ -264,13 +264,17 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def retry_undelivered(now: dt.datetime) -> int:
-    """Failed rows, and pending rows whose task was lost (e.g. the broker was down), are sent again."""
+    """Queue again what no worker is sending: failed rows whose wait is over, rows whose worker died
+    mid-send (the claim's lease ran out), and pending rows whose task was lost (the broker was down).
+    Delivery claims each row again, so a row queued twice is still sent once."""
     from .tasks import deliver_reminder
 
-    stale = now - dt.timedelta(minutes=10)
-    failed = Reminder.objects.filter(status=Reminder.Status.FAILED, attempts__lt=settings.REMINDER_MAX_ATTEMPTS)
-    lost = Reminder.objects.filter(status=Reminder.Status.PENDING, created__lt=stale)
-    ids = [*failed.values_list("pk", flat=True), *lost.values_list("pk", flat=True)]
+    lost = now - dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+    ids = list(
+        claimable(now)
+        .exclude(status=Reminder.Status.PENDING, created__gte=lost)  # a fresh row's own task is on its way
+        .values_list("pk", flat=True)
+    )
     for pk in ids:
         deliver_reminder.delay(pk)
     return len(ids)

@@ -221,6 +221,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "Europe/Oslo"
 REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "300"))
 REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "10"))
+# A worker that claimed a message and then died (killed, out of memory) leaves it "sending"; after this
+# lease another worker may claim it again. Longer than any SMTP exchange (EMAIL_TIMEOUT) can take.
+REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "600"))
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "hpregister.tasks.sweep_reminders", "schedule": REMINDER_SWEEP_SECONDS},
     "weekly-digest": {

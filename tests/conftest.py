@@ -23,6 +23,8 @@ from django.core.management import call_command
 from hpregister.choices import Role
 from hpregister.models import Membership, Organisation
 
+pytest_plugins = ["tests.smtp"]  # smtp_server, smtp_settings: a real SMTP server on 127.0.0.1
+
 PERSONAS = {
     "alice": [("Helseplattformen AS", Role.PRIVACY_OFFICER)],
     "bob": [("St. Olavs hospital HF", Role.PRIVACY_OFFICER)],

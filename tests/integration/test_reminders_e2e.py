@@ -3,7 +3,6 @@ and a real SMTP server (aiosmtpd) on 127.0.0.1."""
 
 import datetime as dt
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from hpregister.reminders import sweep
 from incidents.choices import RiskLevel
 from tests.factories import assessed, make_incident, measure
 from tests.integration.conftest import require_env
+from tests.smtp import Inbox, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -29,27 +29,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 def require_postgresql():
     if connection.vendor != "postgresql":
         pytest.fail("These tests need PostgreSQL: set DATABASE_URL (see .ci/run).")
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port on loopback
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 @pytest.fixture
@@ -146,3 +125,81 @@ def test_a_real_worker_and_beat_deliver_the_72_hour_reminder_to_a_real_smtp_serv
     assert f"https://hpregister.example.no/incidents/{incident.pk}/" in content
     reminder = Reminder.objects.get(email=bob.email, kind="incident.datatilsynet")
     assert reminder.status == Reminder.Status.SENT and reminder.threshold == "-48h"
+
+
+class SlowInbox(Inbox):
+    """An SMTP server that takes a while per message, so a worker can be killed in the middle of a batch."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        import asyncio
+
+        await asyncio.sleep(0.4)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def start_worker(env, tmp_path, *, beat: bool):
+    args = [sys.executable, "-m", "celery", "-A", "hpregister", "worker", "--pool=solo", "--loglevel=INFO"]
+    args += ["--without-gossip", "--without-mingle"]
+    if beat:
+        args += ["--beat", f"--schedule={tmp_path / 'beat-schedule'}"]
+    return subprocess.Popen(
+        args, cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def test_a_worker_killed_mid_batch_loses_no_reminder(tmp_path):
+    """SIGKILL a real worker while it sends a batch through a real SMTP server; a new worker with beat
+    reclaims what the dead one held (claimed rows after their lease, tasks it had prefetched) and every
+    reminder is delivered. A message is sent twice only if the worker died between the SMTP server's
+    acceptance and the ledger's update: at most the rows it held at that instant."""
+    require_postgresql()
+    require_env("CELERY_BROKER_URL", ("redis://", "amqp://"))
+    inbox = SlowInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    queue = f"hpregister-kill-{uuid.uuid4().hex[:8]}"
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(controller.port),
+        "REMINDER_SWEEP_SECONDS": "2",
+        "REMINDER_LEASE_SECONDS": "3",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "HPREGISTER_VAR_DIR": str(tmp_path),
+    }
+    rows = [
+        Reminder.objects.create(email=f"officer{n}@example.test", subject=f"Reminder {n}", body_text="B", kind="k")
+        for n in range(12)
+    ]
+    from hpregister.tasks import deliver_reminder
+
+    first = start_worker(env, tmp_path, beat=False)
+    second = None
+    try:
+        for row in rows:
+            deliver_reminder.apply_async((row.pk,), queue=queue)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(inbox.messages) < 3:
+            time.sleep(0.05)
+        first.kill()  # SIGKILL: no cleanup, no acknowledgement, a claim possibly held
+        first.communicate(timeout=30)
+        held = Reminder.objects.filter(status__in=[Reminder.Status.SENDING, Reminder.Status.PENDING]).count()
+        assert 3 <= len(inbox.messages) < len(rows) and held > 0, "the kill must land in the middle of the batch"
+
+        second = start_worker(env, tmp_path, beat=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and Reminder.objects.exclude(status=Reminder.Status.SENT).exists():
+            time.sleep(0.5)
+    finally:
+        output = ""
+        if second is not None:
+            second.terminate()
+            output, _ = second.communicate(timeout=30)
+        controller.stop()
+    assert not Reminder.objects.exclude(status=Reminder.Status.SENT).exists(), output[-3000:]
+    received = [rcpt for envelope in inbox.messages for rcpt in envelope.rcpt_tos]
+    assert set(received) == {row.email for row in rows}  # every reminder arrived
+    assert len(received) - len(rows) <= 1  # the duplicate window: the one message in flight at the kill
+    assert all(r.attempts <= settings.REMINDER_MAX_ATTEMPTS for r in Reminder.objects.all())
