@@ -56,13 +56,24 @@ def _displayed_value(accessor):
     return displayed
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value):
+    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe (OWASP, "CSV
+    injection"): a title like ``=HYPERLINK(...)`` must arrive as the text it is. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def table_rows(table):
     """Header, then one list of values per record, fetched in chunks (prefetches included)."""
     columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
     yield [force_str(c.header, strings_only=True) for c in columns]
     extractors = [_extractor(table, c) for c in columns]
     for record in table.data.data.iterator(chunk_size=CHUNK):
-        yield [force_str(extract(record), strings_only=True) for extract in extractors]
+        yield [neutralised(force_str(extract(record), strings_only=True)) for extract in extractors]
 
 
 class _Echo:
@@ -79,13 +90,24 @@ def csv_response(table, filename: str) -> StreamingHttpResponse:
     return response
 
 
+def typed_cell(sheet, value):
+    """An XLSX cell with its type set explicitly: text is always a string cell, never a formula, whatever
+    it starts with; numbers, booleans and dates keep their own types."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def xlsx_response(table, filename: str) -> FileResponse:
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet()
     for row in table_rows(table):
-        sheet.append(row)
+        sheet.append([typed_cell(sheet, value) for value in row])
     spool = tempfile.TemporaryFile()
     book.save(spool)
     spool.seek(0)

