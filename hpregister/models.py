@@ -289,6 +289,32 @@ class SecurityEvent(models.Model):
         return f"{self.get_kind_display()} {self.username} {self.at:%Y-%m-%d %H:%M}"
 
 
+class FormSubmission(models.Model):
+    """One add form, submitted once: the token rendered into the form, and what its first POST created.
+
+    A double click, a browser resending after a timeout or a repeated POST carries the same token and is
+    led to the object already created, instead of creating it again."""
+
+    token = models.UUIDField(_("token"), unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey("contenttypes.ContentType", null=True, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(null=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return str(self.token)
+
+    def created_object(self):
+        if self.content_type_id is None:
+            return None
+        model = self.content_type.model_class()
+        return model._base_manager.filter(pk=self.object_id).first()
+
+
 def count_of(queryset, link: str) -> models.Expression:
     """The number of rows of ``queryset`` whose ``link`` is the outer row: a correlated subquery.
 

@@ -6,13 +6,16 @@ organisations is a 404, a read-only role asking to edit gets a 403.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,8 +27,41 @@ from django_tables2.export.views import ExportMixin
 from .access import Access
 from .filters import OrganisationFilterSet, SecurityEventFilterSet
 from .history import history_entries
-from .models import Organisation, SecurityEvent
+from .models import FormSubmission, Organisation, SecurityEvent
 from .tables import LateRowPaginator, OrganisationTable, SecurityEventTable
+
+FORM_TOKEN = "_form_token"
+
+
+def submitted_token(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get(FORM_TOKEN, ""))
+    except ValueError:
+        return None
+
+
+def already_made(request):
+    token = submitted_token(request)
+    if token is None:
+        return None
+    earlier = FormSubmission.objects.filter(token=token, user=request.user).first()
+    return earlier.created_object() if earlier is not None else None
+
+
+def claim_submission(token: uuid.UUID, user):
+    """(submission, None) for a new token; (None, object) when this token has already made an object.
+
+    The unique token decides between two requests racing with the same form: the second INSERT waits for
+    the first transaction and then fails, and by then the first one's object is committed and found."""
+    try:
+        with transaction.atomic():
+            return FormSubmission.objects.create(token=token, user=user), None
+    except IntegrityError:
+        earlier = FormSubmission.objects.filter(token=token, user=user).first()
+        made = earlier.created_object() if earlier is not None else None
+        if made is None:
+            raise PermissionDenied from None  # someone else's token, or one whose object is gone
+        return None, made
 
 
 def existing_url_name(name: str, args=()) -> str | None:
@@ -180,14 +216,41 @@ class ObjectEditView(ScopedMixin, UpdateView):
             kwargs["user"] = self.request.user
         return kwargs
 
+    def post(self, request, *args, **kwargs):
+        made = already_made(request) if "pk" not in kwargs else None
+        if made is not None:  # the same add form, posted again: lead to what its first POST made
+            self.object = made
+            return redirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
-        with transaction.atomic():
-            response = super().form_valid(form)
+        token = None if self.object is not None else submitted_token(self.request)
+        try:
+            with transaction.atomic():
+                submission = None
+                if token is not None:
+                    submission, earlier = claim_submission(token, self.request.user)
+                    if earlier is not None:  # the same form, posted again: lead to what it made
+                        self.object = earlier
+                        return redirect(self.get_success_url())
+                response = super().form_valid(form)
+                if submission is not None:
+                    submission.content_type = ContentType.objects.get_for_model(self.object)
+                    submission.object_id = self.object.pk
+                    submission.save(update_fields=["content_type", "object_id"])
+        except IntegrityError:
+            # A rule the database enforces (one initial notification, say) that another request met first.
+            form.add_error(
+                None, _("Someone saved a conflicting change at the same moment. Check the page and try again.")
+            )
+            return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return response
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        if self.object is None:
+            ctx["form_token"] = submitted_token(self.request) or uuid.uuid4()
         ctx["title"] = (
             _("Edit %(object)s") % {"object": self.object}
             if self.object
@@ -287,6 +350,13 @@ class ChildObjectEditView(ObjectEditView):
         if kwargs.get("instance") is None:
             kwargs["instance"] = self.model(**{self.parent_field: self.parent})
         return kwargs
+
+    def post(self, request, *args, **kwargs):
+        # Validation and save run under a lock on the parent: two officers (or a double click) adding to
+        # the same incident are taken one after the other, so the second sees what the first recorded.
+        with transaction.atomic():
+            self.parent = self.parent_model._base_manager.select_for_update().get(pk=self.parent.pk)
+            return super().post(request, *args, **kwargs)
 
     def get_success_url(self):
         return self.parent.get_absolute_url()

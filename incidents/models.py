@@ -430,6 +430,11 @@ class Notification(ScopedModel):
     class Meta:
         ordering = ["incident", "sent_at"]
         indexes = [models.Index(fields=["incident", "phase", "sent_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident"], condition=Q(phase=Phase.INITIAL), name="notification_one_initial"
+            ),
+        ]
         verbose_name = _("notification to Datatilsynet")
         verbose_name_plural = _("notifications to Datatilsynet")
 
@@ -505,8 +510,18 @@ class IncidentMeasure(Measure):
             raise ValidationError({"cancel_reason": _("Give the reason for cancelling the measure.")})
 
 
+def _locked(incident: Incident) -> None:
+    """Lock the incident's row for the rest of the transaction and read it afresh: two requests closing or
+    withdrawing it at once are taken one after the other, and the second sees the first's result."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A transition runs inside transaction.atomic().")
+    Incident._base_manager.select_for_update().filter(pk=incident.pk).values_list("pk").first()
+    incident.refresh_from_db()
+
+
 def close_incident(*, incident: Incident, user) -> None:
     """Close an incident: only when every measure is done or cancelled with a reason."""
+    _locked(incident)
     if incident.status in ENDED:
         raise ValidationError(_("The incident is already closed or withdrawn."))
     if not incident.risk_level:
@@ -528,6 +543,7 @@ def withdraw_incident(*, incident: Incident, user, reason: str) -> None:
     """Withdraw (instead of deleting) an incident registered by mistake; it stays in the register."""
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for withdrawing the incident.")})
+    _locked(incident)
     if incident.status in ENDED:
         raise ValidationError(_("The incident is already closed or withdrawn."))
     incident.status = IncidentStatus.WITHDRAWN

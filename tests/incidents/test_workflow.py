@@ -273,3 +273,28 @@ def test_report_lists_what_is_still_missing(login, bob):
     incident.save()
     report = login(bob).get(reverse("incidents:incident_report", args=[incident.pk])).context["report"]
     assert len(report["missing"]) == len(missing) - 1
+
+
+def test_an_add_form_posted_twice_creates_once_and_leads_to_the_first(login, bob, carol):
+    stolav = Organisation.objects.get(name="St. Olavs hospital HF")
+    page = login(bob).get(reverse("incidents:incident_add"))
+    token = page.context["form_token"]
+    assert f'name="_form_token" value="{token}"' in page.content.decode()
+    data = {**incident_post_data(stolav.pk, title="Posted twice"), "_form_token": str(token)}
+    first = login(bob).post(reverse("incidents:incident_add"), data)
+    second = login(bob).post(reverse("incidents:incident_add"), data)
+    incident = Incident.objects.get(title="Posted twice")
+    assert first["Location"] == second["Location"] == incident.get_absolute_url()
+    melhus = Organisation.objects.get(name="Melhus")
+    theirs = {**data, "organisations": [melhus.pk]}
+    assert login(carol).post(reverse("incidents:incident_add"), theirs).status_code == 403  # not carol's form
+    assert Incident.objects.filter(title="Posted twice").count() == 1
+
+
+def test_a_second_initial_notification_is_a_form_error_not_a_crash(login, bob):
+    incident = assessed(make_incident())
+    url = reverse("incidents:notification_add", args=[incident.pk])
+    data = {"phase": "initial", "channel": "altinn", "sent_at_0": "2026-11-20T12:00"}
+    assert login(bob).post(url, data).status_code == 302
+    again = login(bob).post(url, data)
+    assert again.status_code == 200 and "phase" in again.context["form"].errors
