@@ -42,6 +42,22 @@ def _country(value: str) -> str | None:
     return countries.by_name(value, language="en") or countries.by_name(value, language="nb") or None
 
 
+def _length_problems(raw: dict) -> list[str]:
+    """Each value against its column: too long, or with a character no database text can hold."""
+    problems = []
+    for name in ("name", "processing_activity", "address", "transfer_reference", "data_processed"):
+        value = raw.get(name, "")
+        field = SubProcessor._meta.get_field(name)
+        if "\x00" in value:
+            problems.append(_("%(field)s holds a NUL character") % {"field": field.verbose_name})
+        elif field.max_length and len(value.strip()) > field.max_length:
+            problems.append(
+                _("%(field)s is longer than %(max)d characters")
+                % {"field": field.verbose_name, "max": field.max_length}
+            )
+    return problems
+
+
 def normalise(raw_rows: list[dict]) -> ImportPlan:
     """Check every row (line numbers count the header as line 1)."""
     plan = ImportPlan()
@@ -61,6 +77,7 @@ def normalise(raw_rows: list[dict]) -> ImportPlan:
         basis = BASES.get(raw.get("transfer_basis", "").strip())
         if not basis:
             problems.append(_("unknown transfer basis %(basis)r") % {"basis": raw.get("transfer_basis", "")})
+        problems += _length_problems(raw)
         if problems:
             plan.errors.append((line, "; ".join(problems)))
             continue

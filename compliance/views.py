@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hpregister.access import Access
+from hpregister.forms import object_id
 from hpregister.models import Organisation
 from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView
 
@@ -88,7 +89,7 @@ def obligation_matrix(request):
         .select_related("obligation", "organisation")
     )
     if organisation_ids:
-        assessments = assessments.filter(organisation_id__in=[i for i in organisation_ids if i.isdigit()])
+        assessments = assessments.filter(organisation_id__in=[i for i in map(object_id, organisation_ids) if i])
     rows, organisations, cells = {}, {}, {}
     for a in assessments:
         rows.setdefault(a.obligation_id, a.obligation)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
@@ -15,6 +17,8 @@ from icalendar import Calendar, Event
 from .digest import deadlines_by_user
 from .forms import ProfileForm
 from .models import Profile
+
+CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def account(request):
@@ -60,6 +64,8 @@ def account(request):
 @login_not_required
 @never_cache
 def calendar_feed(request, token):
+    if not CALENDAR_TOKEN.fullmatch(token):  # what new_calendar_token makes; anything else cannot exist
+        raise Http404
     profile = Profile.objects.filter(calendar_token=token, user__is_active=True).select_related("user").first()
     if profile is None:
         raise Http404

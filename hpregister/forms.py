@@ -1,9 +1,12 @@
+import datetime
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from .access import Access
 from .models import Organisation
@@ -17,6 +20,29 @@ class FormRenderer(TemplatesSetting):
 
 
 BIGINT_MAX = 2**63 - 1
+# Dates a register entry can sensibly hold. Outside them date arithmetic overflows (a deadline 30 days
+# after 31.12.9999) and nothing real is recorded; the form says so next to the field.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2199, 12, 31)
+
+
+def object_id(value) -> int | None:
+    """A primary key from a query parameter, or None: ASCII digits only (``"²".isdigit()`` is true, and
+    ``int()`` takes Arabic-Indic digits), and within what a database key can hold."""
+    value = str(value).strip()
+    if not value.isascii() or not value.isdigit() or int(value) > BIGINT_MAX:
+        return None
+    return int(value)
+
+
+def within_calendar(value) -> None:
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if isinstance(day, datetime.date) and not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise forms.ValidationError(
+            _("Give a date between %(first)s and %(last)s."),
+            code="date_range",
+            params={"first": EARLIEST_DATE.strftime("%d.%m.%Y"), "last": LATEST_DATE.strftime("%d.%m.%Y")},
+        )
 
 
 def _out_of_range(value) -> bool:
@@ -46,8 +72,12 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def harden_fields(form) -> None:
-    """Model choice fields refuse out-of-range keys (they would crash the query on SQLite or PostgreSQL)."""
+    """Model choice fields refuse out-of-range keys (they would crash the query on SQLite or PostgreSQL),
+    and date fields refuse dates outside the register's calendar."""
     for field in form.fields.values():
+        if isinstance(field, forms.DateField | forms.DateTimeField | forms.MultiValueField):
+            if within_calendar not in field.validators:
+                field.validators.append(within_calendar)
         if type(field) is forms.ModelChoiceField:
             field.__class__ = SafeModelChoiceField
         elif type(field) is forms.ModelMultipleChoiceField:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from hpregister.access import Access
 from hpregister.choices import Role
+from hpregister.forms import object_id
 from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import filters, forms, tables
@@ -168,10 +169,10 @@ def top10(request):
     """The top-10 list of a period (default: the latest approved one), printable for a board meeting."""
     periods = ReportingPeriod.objects.visible_to(request.user).select_related("organisation", "approved_by")
     if "period" in request.GET:
-        try:
-            period = get_object_or_404(periods, pk=int(request.GET["period"]))
-        except ValueError as exc:
-            raise Http404 from exc
+        pk = object_id(request.GET["period"])
+        if pk is None:
+            raise Http404
+        period = get_object_or_404(periods, pk=pk)
     else:
         period = periods.latest_approved()
     entries = period.ranked_entries() if period else []
