@@ -91,6 +91,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "hpregister.urls"
+CSRF_FAILURE_VIEW = "hpregister.views.csrf_failure"
 FORM_RENDERER = "hpregister.forms.FormRenderer"
 WSGI_APPLICATION = "hpregister.wsgi.application"
 

@@ -42,3 +42,5 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "hpregister.views.server_error"

@@ -379,3 +379,26 @@ class SecurityEventListView(ObjectListView):
         if not Access.for_user(request.user).reads_audit_trail:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+def server_error(request):
+    """The 500 page in the site's layout and language, with nothing of the error in it. Django's own
+    handler renders without the request (no menu, no language switch); this one tries with it, and falls
+    back to a plain page when the layout itself cannot be drawn (the database is down, say)."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 - the error page must not fail
+        return render_plain_error(request)
+
+
+def render_plain_error(request):
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500_plain.html").render({}))
+
+
+def csrf_failure(request, reason=""):
+    """The form could not be verified (expired, or sent from another site): say so plainly, never the
+    reason Django found, in the site's layout."""
+    return render(request, "403_csrf.html", status=403)
