@@ -12,18 +12,28 @@ from __future__ import annotations
 import datetime as dt
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.models import HistoricalRecords
 
+from .choices import Role
 from .choices import SecurityEventKind as Kind
 from .models import Membership, SecurityEvent
 
 RIGHTS_FIELDS = ("is_active", "is_staff", "is_superuser")
+
+
+def role_name(role: str | None) -> str:
+    """A role as the register's own language names it: the trail stores text, read long after."""
+    if not role:
+        return "–"
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(Role(role).label) if role in Role.values else role
 
 
 def current_request():
@@ -130,16 +140,18 @@ def _membership_saved(sender, instance, created, raw=False, **kwargs):
         return
     before = getattr(instance, "_audit_before", None)
     if created:
-        record(Kind.MEMBERSHIP_ADDED, user=instance.user, detail=f"{instance.organisation}: {instance.role}")
+        record(Kind.MEMBERSHIP_ADDED, user=instance.user, detail=f"{instance.organisation}: {role_name(instance.role)}")
     elif before != instance.role:
         record(
-            Kind.MEMBERSHIP_CHANGED, user=instance.user, detail=f"{instance.organisation}: {before} → {instance.role}"
+            Kind.MEMBERSHIP_CHANGED,
+            user=instance.user,
+            detail=f"{instance.organisation}: {role_name(before)} → {role_name(instance.role)}",
         )
 
 
 @receiver(post_delete, sender=Membership, dispatch_uid="audit_membership_removed")
 def _membership_removed(sender, instance, **kwargs):
-    record(Kind.MEMBERSHIP_REMOVED, user=instance.user, detail=f"{instance.organisation}: {instance.role}")
+    record(Kind.MEMBERSHIP_REMOVED, user=instance.user, detail=f"{instance.organisation}: {role_name(instance.role)}")
 
 
 @receiver(post_delete, sender=TOTPDevice, dispatch_uid="audit_totp_removed")

@@ -260,6 +260,8 @@ def test_rights_and_memberships_changed_by_an_administrator_are_recorded_with_th
         (Kind.MEMBERSHIP_REMOVED, "root"),
         (Kind.ACCOUNT_CHANGED, "root"),
     ]
+    changed = SecurityEvent.objects.get(user=carol, kind=Kind.MEMBERSHIP_CHANGED).detail
+    assert changed.startswith("Molde: ") and "privacy_officer" not in changed and "→" in changed
 
 
 def test_operators_browse_filter_and_export_the_audit_trail(login, alice, bob):
