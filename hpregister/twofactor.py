@@ -154,8 +154,10 @@ def setup(request):
 @require_POST
 def recovery_codes(request):
     """Ten new recovery codes; the old ones stop working."""
-    if needs_verification_first(request) or not has_confirmed_device(request.user):
-        return _to_verify(request) if has_confirmed_device(request.user) else redirect("twofactor_setup")
+    if not has_confirmed_device(request.user):
+        return redirect("twofactor_setup")
+    if not request.user.is_verified():
+        return _to_verify(request)
     with transaction.atomic():
         codes = new_recovery_codes(request.user)
         audit.record(SecurityEventKind.RECOVERY_CODES_NEW, user=request.user, request=request)

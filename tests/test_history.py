@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
+from django.utils import timezone
 from simple_history.models import registered_models
 
 from hpregister.history import history_entries
@@ -54,9 +55,9 @@ def other_value(instance, field):
     if isinstance(field, models.DecimalField):
         return (value or decimal.Decimal(0)) + 1
     if isinstance(field, models.DateTimeField):
-        return (value or dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)) + dt.timedelta(hours=1)
+        return (value or timezone.now()) + dt.timedelta(hours=1)
     if isinstance(field, models.DateField):
-        return (value or dt.date(2026, 11, 20)) + dt.timedelta(days=1)
+        return (value or timezone.localdate()) + dt.timedelta(days=1)
     if isinstance(field, models.JSONField):
         return [*(value or []), "address_protected"] if isinstance(value, list) else {"changed": True}
     if isinstance(field, models.ForeignKey):
@@ -100,11 +101,12 @@ def one_of_everything(root):
     frozen), a profile, a reminder rule and a risk acceptance."""
     objects()
     approved = ReportingPeriod.objects.get(name="2. tertial 2025")
-    prepare_next_period(previous=approved, name="Utkast", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 4, 30))
+    today = timezone.localdate()
+    prepare_next_period(previous=approved, name="Utkast", starts_on=today, ends_on=today + dt.timedelta(days=120))
     Profile.for_user(root)
     ReminderRule.objects.create(kind="history-test", thresholds="-3d, 0")
     risk = Risk.objects.filter(residual_probability__isnull=False, residual_consequence__isnull=False).first()
-    accept_risk(risk=risk, user=root, valid_until=dt.date(2027, 6, 1), justification="Tolerable for now")
+    accept_risk(risk=risk, user=root, valid_until=today + dt.timedelta(days=180), justification="Tolerable for now")
 
 
 @pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda model: model._meta.label)

@@ -17,7 +17,7 @@ from django.db import connection
 
 from hpregister.celery import app as celery_app
 from hpregister.models import Reminder
-from hpregister.reminders import sweep
+from hpregister.reminders.sweep import sweep
 from incidents.choices import RiskLevel
 from tests.factories import assessed, make_incident, measure
 from tests.integration.conftest import require_env
@@ -42,6 +42,20 @@ def eager():
     from celery._state import _set_task_join_will_block
 
     _set_task_join_will_block(False)
+
+
+def worker_env(controller, tmp_path, queue: str) -> dict:
+    """The environment of a real worker: this test database, the SMTP server, a sweep every 2 s."""
+    db = settings.DATABASES["default"]
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(controller.port),
+        "REMINDER_SWEEP_SECONDS": "2",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "HPREGISTER_VAR_DIR": str(tmp_path),
+    }
 
 
 def test_two_sweeps_racing_on_postgresql_send_one_email(bob, eager):
@@ -78,17 +92,8 @@ def test_a_real_worker_and_beat_deliver_the_72_hour_reminder_to_a_real_smtp_serv
 
     bob = get_user_model().objects.get(username="bob")
     incident = assessed(make_incident(aware_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)))
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(controller.port),
-        "REMINDER_SWEEP_SECONDS": "2",
-        "CELERY_TASK_DEFAULT_QUEUE": f"hpregister-e2e-{uuid.uuid4().hex[:8]}",
-        "SITE_URL": "https://hpregister.example.no",
-        "HPREGISTER_VAR_DIR": str(tmp_path),
-    }
+    env = worker_env(controller, tmp_path, f"hpregister-e2e-{uuid.uuid4().hex[:8]}")
+    env["SITE_URL"] = "https://hpregister.example.no"
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -158,17 +163,8 @@ def test_a_worker_killed_mid_batch_loses_no_reminder(tmp_path):
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     queue = f"hpregister-kill-{uuid.uuid4().hex[:8]}"
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(controller.port),
-        "REMINDER_SWEEP_SECONDS": "2",
-        "REMINDER_LEASE_SECONDS": "3",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "HPREGISTER_VAR_DIR": str(tmp_path),
-    }
+    env = worker_env(controller, tmp_path, queue)
+    env["REMINDER_LEASE_SECONDS"] = "3"
     rows = [
         Reminder.objects.create(email=f"officer{n}@example.test", subject=f"Reminder {n}", body_text="B", kind="k")
         for n in range(12)
