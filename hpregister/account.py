@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from icalendar import Calendar, Event
 
-from .digest import deadlines_by_user
 from .forms import ProfileForm
 from .models import Profile
+from .reminders.digest import deadlines_by_user
 
 CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 

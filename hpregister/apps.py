@@ -8,6 +8,7 @@ class HPRegisterConfig(AppConfig):
 
     def ready(self):
         from . import audit  # noqa: F401  (connects the security audit trail's signal receivers)
+        from . import tasks  # noqa: F401  (registers the Celery tasks the reminder channels hand work to)
 
         cache_tables2_signatures()
 

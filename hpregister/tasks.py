@@ -1,6 +1,10 @@
+"""Celery tasks: the edge of the reminder engine. Each takes primary keys or nothing, and calls down."""
+
 from celery import shared_task
 
-from .emails import deliver
+from .reminders.channels import deliver
+from .reminders.digest import send_digests as send
+from .reminders.sweep import sweep
 
 
 @shared_task
@@ -19,13 +23,9 @@ def deliver_reminder(reminder_id: int) -> str:
 
 @shared_task
 def sweep_reminders() -> dict:
-    from .reminders import sweep
-
     return sweep()
 
 
 @shared_task
 def send_digests() -> int:
-    from .digest import send_digests as send
-
     return send()

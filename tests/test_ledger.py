@@ -5,8 +5,8 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from hpregister.emails import deliver, queue_mail
 from hpregister.models import Reminder
+from hpregister.reminders.channels import deliver, queue_mail
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from hpregister.emails import deliver, header_safe
 from hpregister.models import Reminder
-from hpregister.reminders import retry_undelivered, sweep
+from hpregister.reminders.channels import deliver, header_safe
+from hpregister.reminders.sweep import retry_undelivered, sweep
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from django.core import mail
 from django.urls import reverse
 from icalendar import Calendar
 
-from hpregister.digest import send_digests
 from hpregister.models import Profile
+from hpregister.reminders.digest import send_digests
 from incidents.choices import RiskLevel
 from tests.factories import assessed, make_incident, measure, oslo
 

@@ -9,7 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from hpregister.models import Profile, Reminder, ReminderRule
-from hpregister.reminders import parse_thresholds, sweep
+from hpregister.reminders.sweep import sweep
+from hpregister.reminders.thresholds import parse_thresholds
 from hpregister.tasks import deliver_reminder
 from incidents.choices import MeasureStatus, RiskLevel
 from risks.models import Risk

@@ -273,7 +273,7 @@ class Command(BaseCommand):
 
     # --- reminder sweep ----------------------------------------------------------------------------
     def measure_sweep(self, rng, total_rows):
-        from hpregister.reminders import sweep
+        from hpregister.reminders.sweep import sweep
 
         lines = [
             "| deadline rows | due | first sweep s | second sweep s | ledger rows |",

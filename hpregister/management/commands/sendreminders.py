@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from hpregister.reminders import sweep
+from hpregister.reminders.sweep import sweep
 
 
 class Command(BaseCommand):
