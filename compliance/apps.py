@@ -7,4 +7,6 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Compliance")
 
     def ready(self):
-        from . import reminders  # noqa: F401 - registers the app's deadline kinds
+        from . import contributions, reminders  # noqa: F401 - reminders registers the app's deadline kinds
+
+        contributions.register()

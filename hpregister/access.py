@@ -31,11 +31,9 @@ class Access:
         cached = getattr(user, "_hp_access", None)
         if cached is not None:
             return cached
-        from .models import Membership
-
         roles: dict[int, set[str]] = {}
         operator_roles: set[str] = set()
-        for organisation_id, role, is_operator in Membership.objects.filter(user=user).values_list(
+        for organisation_id, role, is_operator in user.memberships.values_list(
             "organisation_id", "role", "organisation__is_operator"
         ):
             roles.setdefault(organisation_id, set()).add(role)

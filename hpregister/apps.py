@@ -7,8 +7,14 @@ class HPRegisterConfig(AppConfig):
     verbose_name = _("Register kernel")
 
     def ready(self):
-        from . import audit  # noqa: F401  (connects the security audit trail's signal receivers)
-        from . import tasks  # noqa: F401  (registers the Celery tasks the reminder channels hand work to)
+        from . import (
+            audit,  # noqa: F401  (connects the security audit trail's signal receivers)
+            tasks,  # noqa: F401  (registers the Celery tasks the reminder channels hand work to)
+        )
+        from .reference import load_organisations
+        from .registry import ReferenceLoader, reference_loaders
+
+        reference_loaders.register(ReferenceLoader("organisations", load_organisations, order=10))
 
         cache_tables2_signatures()
 

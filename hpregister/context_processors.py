@@ -8,6 +8,7 @@ NAVIGATION = [
     ("risks:risk_list", _("Risks"), "/risks/"),
     ("compliance:obligation_list", _("Compliance"), "/compliance/"),
     ("hpregister:organisation_list", _("Organisations"), "/organisations/"),
+    ("search", _("Search"), "/search/"),
 ]
 
 

@@ -10,6 +10,22 @@ from django.utils.translation import gettext_lazy as _
 
 from .timeutils import OSLO, UTC, local_time_problem, oslo_to_utc
 
+# Dates a register entry can sensibly hold. Outside them date arithmetic overflows (a deadline 30 days
+# after 31.12.9999, 01.01.0001 00:00 in Oslo converted to UTC) and nothing real is recorded; every form's
+# date fields refuse them next to the field (hpregister.forms.harden_fields).
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+
+
+def within_calendar(value) -> None:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(day, dt.date) and not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise forms.ValidationError(
+            _("Give a date between %(first)s and %(last)s."),
+            code="date_range",
+            params={"first": EARLIEST_DATE.strftime("%d.%m.%Y"), "last": LATEST_DATE.strftime("%d.%m.%Y")},
+        )
+
 SUMMER = "+02:00"
 WINTER = "+01:00"
 OFFSET_CHOICES = [
@@ -88,6 +104,7 @@ class OsloDateTimeField(forms.MultiValueField):
             return None
         value, offset = data_list[0], data_list[1] if len(data_list) > 1 else ""
         naive = timezone.make_naive(value, OSLO) if timezone.is_aware(value) else value
+        within_calendar(naive)  # before any conversion: 01.01.0001 00:00 in Oslo is before year 1 in UTC
         shown = naive.strftime("%d.%m.%Y %H:%M")
         problem = local_time_problem(naive)
         if problem == "nonexistent":

@@ -1,4 +1,3 @@
-import datetime
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -6,9 +5,9 @@ from django.db.models import Q
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
 
 from .access import Access
+from .fields import within_calendar
 from .models import Organisation
 
 
@@ -20,12 +19,6 @@ class FormRenderer(TemplatesSetting):
 
 
 BIGINT_MAX = 2**63 - 1
-# Dates a register entry can sensibly hold. Outside them date arithmetic overflows (a deadline 30 days
-# after 31.12.9999) and nothing real is recorded; the form says so next to the field.
-EARLIEST_DATE = datetime.date(1900, 1, 1)
-LATEST_DATE = datetime.date(2199, 12, 31)
-
-
 def object_id(value) -> int | None:
     """A primary key from a query parameter, or None: ASCII digits only (``"²".isdigit()`` is true, and
     ``int()`` takes Arabic-Indic digits), and within what a database key can hold."""
@@ -33,16 +26,6 @@ def object_id(value) -> int | None:
     if not value.isascii() or not value.isdigit() or int(value) > BIGINT_MAX:
         return None
     return int(value)
-
-
-def within_calendar(value) -> None:
-    day = value.date() if isinstance(value, datetime.datetime) else value
-    if isinstance(day, datetime.date) and not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise forms.ValidationError(
-            _("Give a date between %(first)s and %(last)s."),
-            code="date_range",
-            params={"first": EARLIEST_DATE.strftime("%d.%m.%Y"), "last": LATEST_DATE.strftime("%d.%m.%Y")},
-        )
 
 
 def _out_of_range(value) -> bool:

@@ -1,5 +1,3 @@
-import secrets
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,13 +9,14 @@ from simple_history.models import HistoricalRecords
 
 from .access import Access, ScopedModel, ScopedQuerySet
 from .choices import MeasureStatus, OrganisationKind, Role, SecurityEventKind
-from .reminders.models import Reminder, ReminderRule
+from .reminders.models import Profile, Reminder, ReminderRule
 
 __all__ = [
     "Access",
     "Measure",
     "Membership",
     "Organisation",
+    "Profile",
     "Reminder",
     "ReminderRule",
     "ScopedModel",
@@ -101,39 +100,6 @@ class ReferenceLoad(models.Model):
 
     def __str__(self):
         return f"{self.dataset}:{self.key}"
-
-
-class Profile(models.Model):
-    """A user's own settings: language of e-mails, which reminders, and the calendar feed."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="nb")
-    digest_enabled = models.BooleanField(_("weekly digest"), default=True)
-    reminders_enabled = models.BooleanField(
-        _("reminders that the law does not require"),
-        default=True,
-        help_text=_("The 72-hour clock for Datatilsynet cannot be turned off."),
-    )
-    calendar_token = models.CharField(_("calendar token"), max_length=64, unique=True, null=True, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("profile")
-        verbose_name_plural = _("profiles")
-
-    def __str__(self):
-        return str(self.user)
-
-    @classmethod
-    def for_user(cls, user) -> "Profile":
-        profile, _created = cls.objects.get_or_create(user=user)
-        return profile
-
-    def new_calendar_token(self) -> str:
-        self.calendar_token = secrets.token_urlsafe(32)
-        self.save(update_fields=["calendar_token"])
-        return self.calendar_token
 
 
 class SecurityEventQuerySet(models.QuerySet):

@@ -28,6 +28,7 @@ from .access import Access
 from .filters import OrganisationFilterSet, SecurityEventFilterSet
 from .history import history_entries
 from .models import FormSubmission, Organisation, SecurityEvent
+from .registry import dashboard_panels, search_sources
 from .tables import LateRowPaginator, OrganisationTable, SecurityEventTable
 
 FORM_TOKEN = "_form_token"
@@ -284,31 +285,38 @@ def healthz(request):
 
 
 def dashboard(request):
-    """The start page: the incident clock, the top-10 list with movement, and what is overdue."""
-    from compliance.models import Gap, Obligation, SubProcessor
-    from incidents.models import Incident
-    from risks.models import ReportingPeriod, Risk, RiskMeasure
+    """The start page: the panels the apps contribute (the incident clock, the top-10 list, what is
+    overdue, …), in their order; consecutive cards share a row."""
+    groups: list[dict] = []
+    for panel in dashboard_panels:
+        context = panel.context(request)
+        if context is None:
+            continue
+        item = {"name": panel.name, "template": panel.template, "context": context}
+        if groups and groups[-1]["cards"] and panel.card:
+            groups[-1]["panels"].append(item)
+        else:
+            groups.append({"cards": panel.card, "panels": [item]})
+    return render(request, "dashboard.html", {"title": _("Dashboard"), "panel_groups": groups})
 
-    user = request.user
-    period = ReportingPeriod.objects.visible_to(user).latest_approved()
-    top10 = period.ranked_entries() if period else []
-    incidents = Incident.objects.visible_to(user)
-    context = {
-        "title": _("Dashboard"),
-        "period": period,
-        "top10": top10,
-        "clock": incidents.awaiting_notification().prefetch_related("organisations").order_by("aware_at")[:10],
-        "reviews_overdue": Risk.objects.visible_to(user).review_overdue().select_related("organisation")[:10],
-        "measures_overdue": RiskMeasure.objects.visible_to(user).overdue().select_related("risk")[:10],
-        "linked_incidents": incidents.filter(risks__in=[e.risk_id for e in top10]).distinct().order_by("-aware_at")[:5],
-        "counts": {
-            "obligations": Obligation.objects.visible_to(user).current().count(),
-            "gaps": Gap.objects.visible_to(user).open().count(),
-            "subprocessors": SubProcessor.objects.visible_to(user).count(),
-            "failing": SubProcessor.objects.visible_to(user).failing_validation().count(),
-        },
-    }
-    return render(request, "dashboard.html", context)
+
+def search(request):
+    """One search box over every register type the apps contribute, each scoped to the user."""
+    text = request.GET.get("q", "").strip()[:200]
+    results = []
+    if len(text) >= 2:
+        for source in search_sources:
+            found = list(source.search(request.user, text, SEARCH_LIMIT + 1))
+            if found:
+                results.append(
+                    {"label": source.label, "found": found[:SEARCH_LIMIT], "more": len(found) > SEARCH_LIMIT}
+                )
+    return render(
+        request, "search.html", {"title": _("Search"), "q": text, "results": results, "searched": len(text) >= 2}
+    )
+
+
+SEARCH_LIMIT = 10
 
 
 class OrganisationListView(ObjectListView):

@@ -82,6 +82,7 @@ INCIDENT_WRITERS = login_only(carol=404, nina=404, mona=403)  # an incident of S
 MATRIX = {
     "dashboard": ([], login_only()),
     "healthz": ([], expect(200)),
+    "search": ([], login_only()),
     "account": ([], login_only()),
     "twofactor_setup": ([], login_only()),
     "twofactor_verify": ([], login_only()),

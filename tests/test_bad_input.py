@@ -85,3 +85,15 @@ def test_a_notice_date_at_the_end_of_the_calendar_is_a_field_error(login, alice,
     )
     assert response.status_code == 200 and "received_on" in response.context["form"].errors
     assert SubProcessorNotice.objects.count() == before
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_a_time_at_either_end_of_the_calendar_is_a_field_error(login, bob, moment):
+    from tests.factories import make_incident
+    from tests.incidents.test_workflow import incident_post_data
+
+    incident = make_incident()
+    stolav = incident.organisations.get()
+    data = incident_post_data(stolav.pk, aware_at_0=moment)
+    response = login(bob).post(reverse("incidents:incident_edit", args=[incident.pk]), data)
+    assert response.status_code == 200 and "aware_at" in response.context["form"].errors

@@ -11,10 +11,10 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import Profile
 from ..timeutils import OSLO, humanize_duration
 from .channels import queue_mail
 from .kinds import REGISTRY
+from .models import Profile
 from .recipients import RoleLookup, recipients_for
 
 DIGEST_DAYS = 14

@@ -1,10 +1,12 @@
-"""The ledger and the rules: the bottom layer of the reminder engine.
+"""The ledger, the rules and each user's settings: the bottom layer of the reminder engine.
 
 Every message the register sends is a ``Reminder`` row, unique on (object, kind, deadline, threshold,
-recipient); ``ReminderRule`` holds each kind's thresholds, which administrators edit in admin.
+recipient); ``ReminderRule`` holds each kind's thresholds, which administrators edit in admin; ``Profile``
+is what each user chose: the language of their e-mails, which reminders, and their calendar feed.
 """
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from .thresholds import parse_thresholds
 
-__all__ = ["Reminder", "ReminderRule"]
+__all__ = ["Profile", "Reminder", "ReminderRule"]
 
 
 class Reminder(models.Model):
@@ -124,3 +126,36 @@ class ReminderRule(models.Model):
             parse_thresholds(self.thresholds)
         except ValueError as exc:
             raise ValidationError({"thresholds": str(exc)}) from exc
+
+
+class Profile(models.Model):
+    """A user's own settings: language of e-mails, which reminders, and the calendar feed."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="nb")
+    digest_enabled = models.BooleanField(_("weekly digest"), default=True)
+    reminders_enabled = models.BooleanField(
+        _("reminders that the law does not require"),
+        default=True,
+        help_text=_("The 72-hour clock for Datatilsynet cannot be turned off."),
+    )
+    calendar_token = models.CharField(_("calendar token"), max_length=64, unique=True, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    @classmethod
+    def for_user(cls, user) -> "Profile":
+        profile, _created = cls.objects.get_or_create(user=user)
+        return profile
+
+    def new_calendar_token(self) -> str:
+        self.calendar_token = secrets.token_urlsafe(32)
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token

@@ -9,9 +9,9 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import Profile
 from ..timeutils import OSLO, humanize_duration
 from .kinds import DeadlineKind, Due
+from .models import Profile
 
 
 def _describe(deadline: dt.datetime, now: dt.datetime) -> str:

@@ -22,10 +22,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from ..choices import Role
-from ..models import Profile
 from .channels import claimable, dispatch, queue_many
 from .kinds import REGISTRY, current_threshold
-from .models import Reminder
+from .models import Profile, Reminder
 from .recipients import RoleLookup, recipients_for
 from .render import render_message
 from .thresholds import parse_thresholds

@@ -30,6 +30,7 @@ MAIN_PAGES = [
     ("notices", "/compliance/notices/"),
     ("organisations", "/organisations/"),
     ("account", "/account/"),
+    ("search", "/search/?q=avvik"),
 ]
 
 

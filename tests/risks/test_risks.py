@@ -323,6 +323,9 @@ def test_the_dashboard_shows_top10_overdue_reviews_and_linked_incidents(login, m
     risk = risk_named("Lange ventetider")
     risk.next_review = dt.date(2026, 1, 1)
     risk.save()
-    context = login(mona).get(reverse("dashboard")).context
-    assert len(context["top10"]) == 10 and list(context["linked_incidents"]) == [incident]
-    assert list(context["reviews_overdue"]) == [risk]
+    groups = login(mona).get(reverse("dashboard")).context["panel_groups"]
+    panels = {item["name"]: item["context"] for group in groups for item in group["panels"]}
+    assert len(panels["risks.top10"]["top10"]) == 10 and list(panels["incidents.linked"]["linked_incidents"]) == [
+        incident
+    ]
+    assert list(panels["risks.reviews"]["reviews_overdue"]) == [risk]

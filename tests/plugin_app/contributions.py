@@ -1,0 +1,32 @@
+import datetime as dt
+
+from hpregister.reminders import Due, horizon_date
+from hpregister.timeutils import OSLO
+
+from .models import Inspection
+
+
+def panel(request):
+    return {"open": Inspection.objects.visible_to(request.user).filter(done=False).count()}
+
+
+def search(user, text, limit):
+    return list(Inspection.objects.visible_to(user).filter(title__icontains=text)[:limit])
+
+
+def deadline(inspection) -> dt.datetime:
+    return dt.datetime.combine(inspection.due_on, dt.time(9), tzinfo=OSLO)
+
+
+def due(horizon):
+    for inspection in Inspection.objects.filter(done=False, due_on__lte=horizon_date(horizon)):
+        yield Due(
+            obj=inspection,
+            deadline=deadline(inspection),
+            title=inspection.title,
+            organisation_ids={inspection.organisation_id},
+        )
+
+
+def current(inspection):
+    return None if inspection.done else deadline(inspection)
