@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +18,31 @@ class HPRegisterConfig(AppConfig):
         reference_loaders.register(ReferenceLoader("organisations", load_organisations, order=10))
 
         cache_tables2_signatures()
+
+
+# The versions of django-tables2 whose cells BaseTable.tbody_html is compared with (tests/test_views.py
+# draws every list both ways). Another version may change how a cell is drawn: the check below says so at
+# start-up, and that test fails loudly, instead of a page quietly drawing wrong cells.
+TABLES2_TESTED = ((3, 0), (3, 1))  # from 3.0 up to, not including, 3.1
+
+
+@checks.register()
+def tables2_version_check(app_configs, **kwargs):
+    import django_tables2
+
+    version = tuple(int(part) for part in django_tables2.__version__.split(".")[:2])
+    low, high = TABLES2_TESTED
+    if low <= version < high:
+        return []
+    return [
+        checks.Warning(
+            f"django-tables2 {django_tables2.__version__} is not the version the fast list rendering was "
+            f"tested with ({low[0]}.{low[1]}.x).",
+            hint="Run tests/test_views.py::test_rows_drawn_in_python_match_django_tables2s_own_template "
+            "and widen TABLES2_TESTED in hpregister/apps.py when it passes.",
+            id="hpregister.W001",
+        )
+    ]
 
 
 def cache_tables2_signatures() -> None:

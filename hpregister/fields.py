@@ -26,6 +26,7 @@ def within_calendar(value) -> None:
             params={"first": EARLIEST_DATE.strftime("%d.%m.%Y"), "last": LATEST_DATE.strftime("%d.%m.%Y")},
         )
 
+
 SUMMER = "+02:00"
 WINTER = "+01:00"
 OFFSET_CHOICES = [

@@ -1,4 +1,3 @@
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
@@ -19,6 +18,8 @@ class FormRenderer(TemplatesSetting):
 
 
 BIGINT_MAX = 2**63 - 1
+
+
 def object_id(value) -> int | None:
     """A primary key from a query parameter, or None: ASCII digits only (``"²".isdigit()`` is true, and
     ``int()`` takes Arabic-Indic digits), and within what a database key can hold."""

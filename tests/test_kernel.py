@@ -154,3 +154,13 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size(tmp_path):
         assert f"| {label}" in report
     assert "| 10 000 | 1000 |" in report  # 1 000 due measures found among 10 000 rows
     assert "| 40 |" in report  # all 40 incidents exported
+
+
+def test_an_untested_django_tables2_version_is_announced(monkeypatch):
+    import django_tables2
+
+    from hpregister.apps import tables2_version_check
+
+    assert tables2_version_check(None) == []  # the pinned version
+    monkeypatch.setattr(django_tables2, "__version__", "3.1.0")
+    assert [w.id for w in tables2_version_check(None)] == ["hpregister.W001"]
