@@ -14,31 +14,42 @@ pytestmark = pytest.mark.django_db
 
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-junk = st.one_of(
-    st.text(max_size=300),
-    st.sampled_from(
-        [
-            "",
-            " ",
-            "0",
-            "-1",
-            "99999999999999999999",
-            "2026-03-29T02:30",
-            "2026-10-25T02:30",
-            "31.02.2026 10:00",
-            "<script>alert(1)</script>",
-            "'; DROP TABLE x; --",
-            "\x00",
-            "NaN",
-            "2026-11-21T10:00",
-            "snooping",
-            "high",
-            "initial",
-            "true",
-            "on",
-        ]
-    ),
-)
+# Values that have broken forms somewhere: the edges of numbers and the calendar, the Oslo clock changes,
+# NUL, digits that are not ASCII, markup and SQL. The URLconf walk (test_fuzz_walk.py) uses them too.
+HOSTILE = [
+    "",
+    " ",
+    "0",
+    "-1",
+    "99999999999999999999",
+    "-99999999999999999999",
+    "1e308",
+    "NaN",
+    "\x00",
+    "a\x00b",
+    "²",
+    "١٢",
+    "x" * 10_000,
+    "0001-01-01",
+    "9999-12-31",
+    "0001-01-01T00:00",
+    "9999-12-31T23:59",
+    "31.12.9999 23:59",
+    "2026-03-29T02:30",
+    "2026-10-25T02:30",
+    "31.02.2026 10:00",
+    "2026-11-21T10:00",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE x; --",
+    "snooping",
+    "high",
+    "initial",
+    "true",
+    "on",
+    "csv",
+    "xlsx",
+]
+junk = st.one_of(st.text(max_size=300), st.sampled_from(HOSTILE))
 
 
 def form_data(fields):
