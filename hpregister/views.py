@@ -41,11 +41,11 @@ def submitted_token(request) -> uuid.UUID | None:
         return None
 
 
-def already_made(request):
-    token = submitted_token(request)
+def made_with(token: uuid.UUID | None, user):
+    """What the add form carrying ``token`` made for ``user``, or None (a new token, or someone else's)."""
     if token is None:
         return None
-    earlier = FormSubmission.objects.filter(token=token, user=request.user).first()
+    earlier = FormSubmission.objects.filter(token=token, user=user).first()
     return earlier.created_object() if earlier is not None else None
 
 
@@ -58,8 +58,7 @@ def claim_submission(token: uuid.UUID, user):
         with transaction.atomic():
             return FormSubmission.objects.create(token=token, user=user), None
     except IntegrityError:
-        earlier = FormSubmission.objects.filter(token=token, user=user).first()
-        made = earlier.created_object() if earlier is not None else None
+        made = made_with(token, user)
         if made is None:
             raise PermissionDenied from None  # someone else's token, or one whose object is gone
         return None, made
@@ -218,7 +217,7 @@ class ObjectEditView(ScopedMixin, UpdateView):
         return kwargs
 
     def post(self, request, *args, **kwargs):
-        made = already_made(request) if "pk" not in kwargs else None
+        made = made_with(submitted_token(request), request.user) if "pk" not in kwargs else None
         if made is not None:  # the same add form, posted again: lead to what its first POST made
             self.object = made
             return redirect(self.get_success_url())
@@ -300,6 +299,9 @@ def dashboard(request):
     return render(request, "dashboard.html", {"title": _("Dashboard"), "panel_groups": groups})
 
 
+SEARCH_LIMIT = 10
+
+
 def search(request):
     """One search box over every register type the apps contribute, each scoped to the user."""
     text = request.GET.get("q", "").strip()[:200]
@@ -314,9 +316,6 @@ def search(request):
     return render(
         request, "search.html", {"title": _("Search"), "q": text, "results": results, "searched": len(text) >= 2}
     )
-
-
-SEARCH_LIMIT = 10
 
 
 class OrganisationListView(ObjectListView):
