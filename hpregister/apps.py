@@ -12,10 +12,12 @@ class HPRegisterConfig(AppConfig):
             audit,  # noqa: F401  (connects the security audit trail's signal receivers)
             tasks,  # noqa: F401  (registers the Celery tasks the reminder channels hand work to)
         )
+        from .inbox import tasks_panel
         from .reference import load_organisations
-        from .registry import ReferenceLoader, reference_loaders
+        from .registry import Panel, ReferenceLoader, dashboard_panels, reference_loaders
 
         reference_loaders.register(ReferenceLoader("organisations", load_organisations, order=10))
+        dashboard_panels.register(Panel("hpregister.tasks", "panels/tasks.html", tasks_panel, order=5))
 
         cache_tables2_signatures()
 

@@ -4,6 +4,7 @@ from .access import Access
 
 NAVIGATION = [
     ("dashboard", _("Dashboard"), ""),
+    ("my_tasks", _("My tasks"), "/tasks/"),
     ("incidents:incident_list", _("Incidents"), "/incidents/"),
     ("risks:risk_list", _("Risks"), "/risks/"),
     ("compliance:obligation_list", _("Compliance"), "/compliance/"),

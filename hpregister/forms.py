@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from .access import Access
 from .fields import within_calendar
@@ -232,3 +233,18 @@ class ProfileForm(StyledFormMixin, forms.ModelForm):
 
         model = Profile
         fields = ["language", "digest_enabled", "reminders_enabled"]
+
+
+class TaskFilterForm(StyledFormMixin, forms.Form):
+    """The filters of "My tasks": how far ahead, and which kind of task."""
+
+    within = forms.ChoiceField(
+        label=_("Due within"),
+        choices=[("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days")), ("all", _("Any time"))],
+        required=False,
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds"))] + [(s.name, s.label) for s in sources]

@@ -6,13 +6,16 @@ registries and never imports an app, so a new app plugs in without touching the 
 - ``dashboard_panels``: sections and cards of the start page;
 - ``search_sources``: what the global search (``/search/``) looks through;
 - ``reference_loaders``: the datasets ``manage.py loadreference`` loads, in order;
+- ``task_sources``: the rows of "My tasks" (``/tasks/``), what is due for one user;
+- ``bench_scenarios``: the data and pages ``manage.py benchmark`` builds and times;
 - reminder kinds: ``hpregister.reminders.register`` (the reminder engine's own registry).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
@@ -80,6 +83,62 @@ class ReferenceLoader:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Task:
+    """One row of "My tasks": something the user must do by ``deadline`` (aware, UTC).
+
+    ``all_day`` marks a deadline that is a date (a measure's due date), shown without a time. ``url`` shows
+    the record; ``act_url``, where the user may change it, goes straight to the form that does the task."""
+
+    deadline: dt.datetime
+    title: str
+    url: str
+    action: str
+    organisations: str = ""
+    all_day: bool = False
+    act_url: str | None = None
+    source: str = ""  # filled in by the kernel: the source's label
+    overdue: bool = False  # filled in by the kernel
+
+
+@dataclass(frozen=True)
+class TaskSource:
+    """One kind of task: ``tasks(user, horizon, limit)`` returns ``(count, tasks)``, the number of the user's
+    open tasks of this kind due by ``horizon`` (None: any time) and the first ``limit`` of them by deadline.
+    A source costs a bounded number of queries whatever the register's size."""
+
+    name: str
+    label: str
+    tasks: Callable[[Any, dt.datetime | None, int], tuple[int, list[Task]]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class BenchPage:
+    """A page the benchmark times: its label, the persona who opens it and a function giving its URL."""
+
+    label: str
+    persona: str
+    url: Callable[[], str]
+
+
+@dataclass(frozen=True)
+class BenchScenario:
+    """What an app adds to ``manage.py benchmark``: ``build(rng, sizes, organisation_ids)`` bulk-creates its
+    share of the register (``sizes`` is the command's options); ``pages`` are timed as each persona;
+    ``deadline_rows(rng, count, due)`` adds open deadlines for the reminder sweep's measurement; and
+    ``export_url`` is a list whose whole export is timed."""
+
+    name: str
+    build: Callable[[Any, dict, list[int]], None] | None = None
+    pages: tuple[BenchPage, ...] = field(default_factory=tuple)
+    deadline_rows: Callable[[Any, int, bool], None] | None = None
+    export_url: str | None = None
+    order: int = 100
+
+
 dashboard_panels: Registry[Panel] = Registry("dashboard panel")
 search_sources: Registry[SearchSource] = Registry("search source")
 reference_loaders: Registry[ReferenceLoader] = Registry("reference loader")
+task_sources: Registry[TaskSource] = Registry("task source")
+bench_scenarios: Registry[BenchScenario] = Registry("benchmark scenario")

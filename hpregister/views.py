@@ -26,9 +26,11 @@ from django_tables2.export.views import ExportMixin
 
 from .access import Access
 from .filters import OrganisationFilterSet, SecurityEventFilterSet
+from .forms import TaskFilterForm
 from .history import history_entries
+from .inbox import DEFAULT_HORIZON, HORIZONS, my_tasks
 from .models import FormSubmission, Organisation, SecurityEvent
-from .registry import dashboard_panels, search_sources
+from .registry import dashboard_panels, search_sources, task_sources
 from .tables import LateRowPaginator, OrganisationTable, SecurityEventTable
 
 FORM_TOKEN = "_form_token"
@@ -254,7 +256,8 @@ class ObjectEditView(ScopedMixin, UpdateView):
         ctx["title"] = (
             _("Edit %(object)s") % {"object": self.object}
             if self.object
-            else _("New %(model)s") % {"model": self.model._meta.verbose_name}
+            else str(getattr(self.model, "new_title", ""))
+            or _("New %(model)s") % {"model": self.model._meta.verbose_name}
         )
         return ctx
 
@@ -297,6 +300,21 @@ def dashboard(request):
         else:
             groups.append({"cards": panel.card, "panels": [item]})
     return render(request, "dashboard.html", {"title": _("Dashboard"), "panel_groups": groups})
+
+
+TASK_LIMIT = 200
+
+
+def tasks(request):
+    """My tasks: everything due for me across the registers, by deadline (the overdue first), each with a
+    link to act on it. The apps contribute the rows (``hpregister.registry.task_sources``)."""
+    form = TaskFilterForm(request.GET or None, sources=list(task_sources))
+    within, kind = DEFAULT_HORIZON, None
+    if form.is_bound and form.is_valid():
+        within = form.cleaned_data["within"] or DEFAULT_HORIZON
+        kind = form.cleaned_data["kind"] or None
+    inbox = my_tasks(request.user, HORIZONS[within], limit=TASK_LIMIT, only=kind)
+    return render(request, "tasks.html", {"title": _("My tasks"), "form": form, "inbox": inbox, "within": within})
 
 
 SEARCH_LIMIT = 10

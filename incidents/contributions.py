@@ -1,14 +1,35 @@
-"""What the incidents app contributes to the kernel: dashboard panels, a search source, reference data."""
+"""What the incidents app contributes to the kernel: dashboard panels, a search source, tasks, reference
+data."""
 
+import datetime as dt
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hpregister.filters import search_source
-from hpregister.registry import Panel, ReferenceLoader, dashboard_panels, reference_loaders, search_sources
+from hpregister.inbox import (
+    horizon_day,
+    is_operator_privacy_officer,
+    may_edit,
+    privacy_officer_organisations,
+    queryset_source,
+    responsible,
+)
+from hpregister.registry import (
+    Panel,
+    ReferenceLoader,
+    Task,
+    bench_scenarios,
+    dashboard_panels,
+    reference_loaders,
+    search_sources,
+    task_sources,
+)
 from risks.contributions import top10_of
 
-from . import reference
+from . import bench, reference
 from .filters import IncidentFilterSet
-from .models import Incident
+from .models import ENDED, NOTIFICATION_HOURS, Incident, IncidentMeasure
 
 
 def clock(request) -> dict:
@@ -22,8 +43,66 @@ def linked(request) -> dict:
     return {"linked_incidents": incidents.distinct().order_by("-aware_at")[:5]}
 
 
+def organisation_names(organisations) -> str:
+    return ", ".join(sorted(o.name for o in organisations))
+
+
+def my_clocks(user, horizon):
+    """Running 72-hour clocks: the privacy officers of the breach's organisations, and the operator's."""
+    incidents = Incident.objects.awaiting_notification()
+    if not is_operator_privacy_officer(user):
+        organisations = privacy_officer_organisations(user)
+        incidents = incidents.filter(pk__in=Incident._base_manager.filter(organisations__in=organisations).values("pk"))
+    if horizon is not None:
+        incidents = incidents.filter(aware_at__lte=horizon - dt.timedelta(hours=NOTIFICATION_HOURS))
+    return incidents.prefetch_related("organisations").order_by("aware_at", "pk")
+
+
+def clock_task(user, incident) -> Task:
+    return Task(
+        deadline=incident.deadline,
+        title=str(incident),
+        url=incident.get_absolute_url(),
+        action=_("Notify Datatilsynet or record the assessment"),
+        organisations=organisation_names(incident.organisations.all()),
+    )
+
+
+def my_measures(user, horizon):
+    measures = IncidentMeasure.objects.open().filter(
+        responsible(IncidentMeasure, user, "incident__organisations"), due_on__isnull=False
+    )
+    measures = measures.exclude(incident__status__in=ENDED)
+    if horizon is not None:
+        measures = measures.filter(due_on__lte=horizon_day(horizon))
+    return measures.select_related("incident").prefetch_related("incident__organisations").order_by("due_on", "pk")
+
+
+def measure_task(user, measure) -> Task:
+    organisations = measure.incident.organisations.all()
+    editable = may_edit(user, [o.pk for o in organisations])
+    return Task(
+        deadline=measure.deadline,
+        all_day=True,
+        title=f"{measure.incident.reference}: {measure.description[:120]}",
+        url=measure.get_absolute_url(),
+        act_url=reverse("incidents:incidentmeasure_edit", args=[measure.incident_id, measure.pk]) if editable else None,
+        action=_("Carry out the measure and mark it done"),
+        organisations=organisation_names(organisations),
+    )
+
+
 def register() -> None:
     dashboard_panels.register(Panel("incidents.clock", "incidents/panels/clock.html", clock, order=10))
     dashboard_panels.register(Panel("incidents.linked", "incidents/panels/linked.html", linked, order=50, card=True))
     search_sources.register(search_source("incidents.incident", _("Incidents"), IncidentFilterSet, order=10))
     reference_loaders.register(ReferenceLoader("incidents", reference.load, order=40))
+    task_sources.register(
+        queryset_source(
+            "incident.datatilsynet", _("Notification to Datatilsynet (72 hours)"), my_clocks, clock_task, 10
+        )
+    )
+    task_sources.register(
+        queryset_source("incident.measure", _("Measure after a breach"), my_measures, measure_task, 20)
+    )
+    bench_scenarios.register(bench.scenario)

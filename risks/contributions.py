@@ -1,11 +1,25 @@
-"""What the risks app contributes to the kernel: dashboard panels, a search source, reference data."""
+"""What the risks app contributes to the kernel: dashboard panels, a search source, tasks, reference
+data."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hpregister.filters import search_source
-from hpregister.registry import Panel, ReferenceLoader, dashboard_panels, reference_loaders, search_sources
+from hpregister.inbox import horizon_day, may_edit, queryset_source, responsible
+from hpregister.registry import (
+    Panel,
+    ReferenceLoader,
+    Task,
+    bench_scenarios,
+    dashboard_panels,
+    reference_loaders,
+    search_sources,
+    task_sources,
+)
+from hpregister.timeutils import date_deadline
 
-from . import reference
+from . import bench, reference
+from .choices import RiskStatus
 from .filters import RiskFilterSet
 from .models import ReportingPeriod, Risk, RiskMeasure
 
@@ -34,9 +48,55 @@ def measures(request) -> dict:
     return {"measures_overdue": RiskMeasure.objects.visible_to(request.user).overdue().select_related("risk")[:10]}
 
 
+def my_reviews(user, horizon):
+    risks = Risk.objects.exclude(status=RiskStatus.CLOSED).filter(
+        responsible(Risk, user, "organisation"), next_review__isnull=False
+    )
+    if horizon is not None:
+        risks = risks.filter(next_review__lte=horizon_day(horizon))
+    return risks.select_related("organisation").order_by("next_review", "pk")
+
+
+def review_task(user, risk) -> Task:
+    return Task(
+        deadline=date_deadline(risk.next_review),
+        all_day=True,
+        title=str(risk),
+        url=risk.get_absolute_url(),
+        act_url=reverse("risks:risk_edit", args=[risk.pk]) if may_edit(user, [risk.organisation_id]) else None,
+        action=_("Review the risk and set the next review date"),
+        organisations=risk.organisation.name,
+    )
+
+
+def my_measures(user, horizon):
+    measures = RiskMeasure.objects.open().filter(
+        responsible(RiskMeasure, user, "risk__organisation"), due_on__isnull=False
+    )
+    if horizon is not None:
+        measures = measures.filter(due_on__lte=horizon_day(horizon))
+    return measures.select_related("risk", "risk__organisation").order_by("due_on", "pk")
+
+
+def measure_task(user, measure) -> Task:
+    editable = may_edit(user, [measure.risk.organisation_id])
+    return Task(
+        deadline=measure.deadline,
+        all_day=True,
+        title=f"{measure.risk}: {measure}",
+        url=measure.get_absolute_url(),
+        act_url=reverse("risks:riskmeasure_edit", args=[measure.risk_id, measure.pk]) if editable else None,
+        action=_("Carry out the measure and mark it done"),
+        organisations=measure.risk.organisation.name,
+    )
+
+
 def register() -> None:
     dashboard_panels.register(Panel("risks.top10", "risks/panels/top10.html", top10, order=20))
     dashboard_panels.register(Panel("risks.reviews", "risks/panels/reviews.html", reviews, order=30, card=True))
     dashboard_panels.register(Panel("risks.measures", "risks/panels/measures.html", measures, order=40, card=True))
     search_sources.register(search_source("risks.risk", _("Risks"), RiskFilterSet, order=20))
     reference_loaders.register(ReferenceLoader("risks", reference.load, order=30))
+    task_sources.register(queryset_source("risk.review", _("Risk review"), my_reviews, review_task, 30))
+    task_sources.register(queryset_source("risk.measure", _("Risk measure"), my_measures, measure_task, 40))
+    bench_scenarios.register(bench.scenario)

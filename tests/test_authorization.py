@@ -83,6 +83,7 @@ MATRIX = {
     "dashboard": ([], login_only()),
     "healthz": ([], expect(200)),
     "search": ([], login_only()),
+    "my_tasks": ([], login_only()),
     "account": ([], login_only()),
     "twofactor_setup": ([], login_only()),
     "twofactor_verify": ([], login_only()),

@@ -1,5 +1,6 @@
 """A new app plugs in without touching the kernel (issue "One-way kernel"): tests/plugin_app registers a
-dashboard panel, a reminder kind and a search source from its AppConfig.ready(), and each works."""
+dashboard panel, a reminder kind, a search source and a task source from its AppConfig.ready(), and each
+works."""
 
 import datetime as dt
 from pathlib import Path
@@ -60,3 +61,10 @@ def test_its_reminder_kind_reminds_through_the_engine(bob, inspection, django_ca
     reminder = Reminder.objects.get(kind="plugin.inspection", object_id=inspection.pk)
     assert reminder.email == bob.email and reminder.threshold == "-7d"
     assert reminder.status == Reminder.Status.SENT
+
+
+def test_its_tasks_are_on_my_tasks_for_the_privacy_officers_of_the_organisation(login, bob, carol, inspection):
+    page = login(bob).get(reverse("my_tasks"))
+    assert [t.title for t in page.context["inbox"].tasks if t.source == "Inspection"] == [inspection.title]
+    page = login(carol).get(reverse("my_tasks"))
+    assert not [t for t in page.context["inbox"].tasks if t.source == "Inspection"]

@@ -9,7 +9,8 @@ class PluginAppConfig(AppConfig):
     label = "plugin_app"
 
     def ready(self):
-        from hpregister.registry import Panel, SearchSource, dashboard_panels, search_sources
+        from hpregister.inbox import queryset_source
+        from hpregister.registry import Panel, SearchSource, dashboard_panels, search_sources, task_sources
         from hpregister.reminders import DeadlineKind, register
 
         from . import contributions
@@ -18,6 +19,9 @@ class PluginAppConfig(AppConfig):
             Panel("plugin.inspections", "plugin_app/panel.html", contributions.panel, order=70, card=True)
         )
         search_sources.register(SearchSource("plugin.inspection", "Inspections", contributions.search, order=90))
+        task_sources.register(
+            queryset_source("plugin.inspection", "Inspection", contributions.my_inspections, contributions.task, 90)
+        )
         register(
             DeadlineKind(
                 name="plugin.inspection",

@@ -1,5 +1,7 @@
 import datetime as dt
 
+from hpregister.inbox import horizon_day, responsible
+from hpregister.registry import Task
 from hpregister.reminders import Due, horizon_date
 from hpregister.timeutils import OSLO
 
@@ -30,3 +32,16 @@ def due(horizon):
 
 def current(inspection):
     return None if inspection.done else deadline(inspection)
+
+
+def my_inspections(user, horizon):
+    inspections = Inspection.objects.filter(responsible(Inspection, user, "organisation", owner=None), done=False)
+    if horizon is not None:
+        inspections = inspections.filter(due_on__lte=horizon_day(horizon))
+    return inspections.order_by("due_on", "pk")
+
+
+def task(user, inspection) -> Task:
+    return Task(
+        deadline=deadline(inspection), title=inspection.title, url=inspection.get_absolute_url(), action="Inspect"
+    )

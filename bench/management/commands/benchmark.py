@@ -6,7 +6,6 @@ Run it on a database of its own (bench/run.py makes one for SQLite and one for P
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import random
 import statistics
@@ -21,17 +20,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.utils import timezone
 
-from compliance.models import SubProcessor
 from hpregister.choices import Role
 from hpregister.models import Membership, Organisation, Reminder
-from incidents.choices import IncidentCategory, IncidentStatus, RiskLevel
-from incidents.models import Incident, IncidentMeasure, IncidentOrganisation, Notification
-from risks.choices import Dimension
-from risks.models import Risk, ScaleStep
+from hpregister.registry import BenchPage, bench_scenarios
 
-BATCH = 5000
+# The kernel's own pages; each app adds its data and pages as a scenario (hpregister.registry.bench_scenarios).
+KERNEL_PAGES = (
+    BenchPage("Dashboard", "alice", lambda: "/"),
+    BenchPage("My tasks", "alice", lambda: "/tasks/"),
+)
 
 
 def percentile(values, pct):
@@ -60,9 +58,9 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         if not o["yes"]:
             raise CommandError("This fills the database with test data: use a database of its own, and --yes.")
-        reuse = Incident.objects.exists()
+        reuse = get_user_model().objects.filter(username="bench.alice").exists()
         if reuse and not o["reuse"]:
-            raise CommandError("The database already has incidents: use an empty benchmark database, or --reuse.")
+            raise CommandError("The database was built by an earlier run: use an empty benchmark database, or --reuse.")
         from hpregister.celery import app
 
         eager = app.conf.task_always_eager
@@ -117,97 +115,12 @@ class Command(BaseCommand):
         return {"alice": alice, "mona": mona, "root": root}
 
     def build(self, rng, o):
-        orgs = list(Organisation.objects.values_list("pk", flat=True))
-        now = timezone.now()
-        categories = [c.value for c in IncidentCategory]
-        year_start = {}
+        """Each app's scenario bulk-creates its share of the register, in one transaction."""
+        organisation_ids = list(Organisation.objects.values_list("pk", flat=True))
         with transaction.atomic():
-            for start in range(0, o["incidents"], BATCH):
-                batch = []
-                for n in range(start, min(start + BATCH, o["incidents"])):
-                    aware = now - dt.timedelta(minutes=rng.randint(60 * 24 * 4, 60 * 24 * 1000))
-                    year = aware.year
-                    year_start[year] = year_start.get(year, 0) + 1
-                    batch.append(
-                        Incident(
-                            year=year,
-                            number=year_start[year],
-                            title=f"Benchmark breach {n}",
-                            description="x",
-                            category=rng.choice(categories),
-                            breach_confidentiality=True,
-                            discovered_at=aware,
-                            aware_at=aware,
-                            how_known="internal",
-                            risk_level=RiskLevel.RISK,
-                            risk_rationale="x",
-                            # One in a thousand still waits for its notification to Datatilsynet.
-                            status=(
-                                IncidentStatus.ASSESSED
-                                if n % 1000 == 0
-                                else IncidentStatus.CLOSED
-                                if n % 3
-                                else IncidentStatus.NOTIFIED
-                            ),
-                        )
-                    )
-                created = Incident.objects.bulk_create(batch)
-                IncidentOrganisation.objects.bulk_create(
-                    IncidentOrganisation(incident=i, organisation_id=rng.choice(orgs)) for i in created
-                )
-                notifications = Notification.objects.bulk_create(
-                    Notification(
-                        incident=i,
-                        phase="initial",
-                        channel="altinn",
-                        sent_at=i.aware_at + dt.timedelta(hours=rng.randint(1, 70)),
-                    )
-                    for i in created
-                    if i.status != IncidentStatus.ASSESSED
-                )
-                # bulk_create sends no signals: store each incident's first notification as they would.
-                for notification in notifications:
-                    notification.incident.first_notified_at = notification.sent_at
-                Incident.objects.bulk_update(
-                    [n.incident for n in notifications], ["first_notified_at"], batch_size=1000
-                )
-                IncidentMeasure.objects.bulk_create(
-                    IncidentMeasure(
-                        incident=i,
-                        description="Follow up",
-                        due_on=(i.aware_at + dt.timedelta(days=30)).date(),
-                        status="done",
-                        done_on=(i.aware_at + dt.timedelta(days=20)).date(),
-                    )
-                    for i in created
-                )
-            steps_p = list(ScaleStep.objects.filter(dimension=Dimension.PROBABILITY, scale__is_active=True))
-            steps_c = list(ScaleStep.objects.filter(dimension=Dimension.CONSEQUENCE, scale__is_active=True))
-            Risk.objects.bulk_create(
-                (
-                    Risk(
-                        title=f"Benchmark risk {n}",
-                        organisation_id=rng.choice(orgs),
-                        residual_probability=rng.choice(steps_p),
-                        residual_consequence=rng.choice(steps_c),
-                        next_review=now.date() + dt.timedelta(days=rng.randint(-30, 300)),
-                    )
-                    for n in range(o["risks"])
-                ),
-                batch_size=BATCH,
-            )
-            SubProcessor.objects.bulk_create(
-                (
-                    SubProcessor(
-                        name=f"Benchmark vendor {n}",
-                        processing_activity="Support",
-                        country=rng.choice(["NO", "SE", "US", "GB", "IN"]),
-                        transfer_basis="within_eea",
-                    )
-                    for n in range(o["subprocessors"])
-                ),
-                batch_size=BATCH,
-            )
+            for scenario in bench_scenarios:
+                if scenario.build is not None:
+                    scenario.build(rng, o, organisation_ids)
 
     @staticmethod
     def analyze():
@@ -228,32 +141,12 @@ class Command(BaseCommand):
 
     # --- pages -------------------------------------------------------------------------------------
     def measure_pages(self, users, repeat):
-        deep = max(1, Incident.objects.count() // settings.LIST_PAGE_SIZE * 3 // 4)  # three quarters down
-        admin_deep = max(1, Incident.objects.count() // 100 * 3 // 4)
-        pages = [
-            ("Incident list, page 1", "alice", "/incidents/"),
-            ("Incident list, page 1 of 100 rows (as admin)", "alice", "/incidents/?per_page=100"),
-            (f"Incident list, deep page ({deep})", "alice", f"/incidents/?page={deep}"),
-            ("Incident list, filtered (category)", "alice", "/incidents/?category=snooping"),
-            ("Incident list, filtered (overdue)", "alice", "/incidents/?clock=overdue"),
-            ("Admin incident change list, page 1", "root", "/admin/incidents/incident/"),
-            (
-                f"Admin incident change list, deep page ({admin_deep})",
-                "root",
-                f"/admin/incidents/incident/?p={admin_deep}",
-            ),
-            ("Risk list, page 1", "alice", "/risks/"),
-            ("Admin risk change list, page 1", "root", "/admin/risks/risk/"),
-            ("Top-10 page", "mona", "/risks/top10/"),
-            ("Heatmap", "alice", "/risks/matrix/"),
-            ("Obligation matrix", "alice", "/compliance/obligations/matrix/"),
-            ("Sub-processor list", "alice", "/compliance/subprocessors/"),
-            ("Dashboard", "alice", "/"),
-        ]
+        pages = [page for scenario in bench_scenarios for page in scenario.pages] + list(KERNEL_PAGES)
         lines = ["| page | median ms | p95 ms | queries |", "| --- | ---: | ---: | ---: |"]
         clients = {}
         with override_settings(OTP_REQUIRED=False, ALLOWED_HOSTS=["*"]):
-            for label, who, url in pages:
+            for page in pages:
+                label, who, url = page.label, page.persona, page.url()
                 client = clients.get(who)
                 if client is None:
                     client = clients[who] = Client()
@@ -279,26 +172,15 @@ class Command(BaseCommand):
             "| deadline rows | due | first sweep s | second sweep s | ledger rows |",
             "| ---: | ---: | ---: | ---: | ---: |",
         ]
-        # A reused register drops an earlier run's deadline rows (no signals: nothing to keep history of).
-        IncidentMeasure.objects.filter(description="Measure")._raw_delete(connection.alias)
-        incident_ids = list(Incident.objects.values_list("pk", flat=True)[:20000])
-        today = timezone.localdate()
-        owner = get_user_model().objects.get(username="bench.alice")
+        sources = [scenario.deadline_rows for scenario in bench_scenarios if scenario.deadline_rows is not None]
 
         def add_rows(count, due):
-            for start in range(0, count, BATCH):
-                IncidentMeasure.objects.bulk_create(
-                    IncidentMeasure(
-                        incident_id=rng.choice(incident_ids),
-                        description="Measure",
-                        owner=owner,
-                        due_on=today - dt.timedelta(days=1) if due else today + dt.timedelta(days=400),
-                        status="planned",
-                    )
-                    for _ in range(min(BATCH, count - start))
-                )
-            # The incidents must be live for their measures to remind.
-            Incident.objects.filter(pk__in=incident_ids).update(status=IncidentStatus.MEASURES)
+            # Spread over the scenarios that have deadlines (today: the incident measures).
+            for n, add in enumerate(sources):
+                add(rng, count // len(sources) + (1 if n < count % len(sources) else 0), due)
+
+        for add in sources:
+            add(rng, 0, False)  # a reused register drops an earlier run's deadline rows
 
         def run(rows_label):
             Reminder.objects.all().delete()
@@ -337,21 +219,26 @@ class Command(BaseCommand):
         client = Client()
         client.force_login(users["alice"])
 
+        [url] = [scenario.export_url for scenario in bench_scenarios if scenario.export_url][:1]
+
         def export():
-            response = client.get("/incidents/?_export=csv")
-            return sum(len(chunk) for chunk in response.streaming_content)
+            """(bytes, data rows) of the streamed CSV."""
+            size = lines = 0
+            for chunk in client.get(url).streaming_content:
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+            return size, lines - 1  # less the header
 
         with override_settings(OTP_REQUIRED=False):
             started = time.perf_counter()
-            size = export()
+            size, rows = export()
             elapsed = time.perf_counter() - started
             tracemalloc.start()
             export()
             _current, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-        rows = Incident.objects.count()
         return [
-            "Export (streaming CSV of the whole incident list; memory measured in a second run):",
+            f"Export (streaming CSV of the whole list {url}; memory measured in a second run):",
             "",
             "| rows | seconds | size MB | peak Python memory MB |",
             "| ---: | ---: | ---: | ---: |",
