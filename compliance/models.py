@@ -304,6 +304,8 @@ class GapQuerySet(ScopedQuerySet):
 class Gap(ScopedModel):
     """Something that falls short: an archive-law gap, an unmet helsenorge duty or an open finding."""
 
+    new_title = _("New gap")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
+
     code = models.CharField(_("code"), max_length=30, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=GapKind.choices)
     title = models.CharField(_("title"), max_length=300)
@@ -355,6 +357,8 @@ class Gap(ScopedModel):
 class GapAction(Measure):
     """A remediation action for a gap."""
 
+    new_title = _("New remediation action")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
+
     gap = models.ForeignKey(Gap, on_delete=models.PROTECT, related_name="actions", verbose_name=_("gap"))
 
     history = HistoricalRecords()
@@ -393,6 +397,8 @@ class SubProcessorQuerySet(ScopedQuerySet):
 
 class SubProcessor(ScopedModel):
     """One of Epic's approved sub-processors, with its GDPR chapter V transfer basis."""
+
+    new_title = _("New sub-processor")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     processing_activity = models.CharField(_("processing activity"), max_length=300)
@@ -477,6 +483,8 @@ class SubProcessorNoticeQuerySet(ScopedQuerySet):
 
 class SubProcessorNotice(ScopedModel):
     """A vendor's notice of an added or replaced sub-processor (GDPR Art. 28(2)), with the objection window."""
+
+    new_title = _("New sub-processor notice")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
 
     change = models.CharField(_("change"), max_length=20, choices=NoticeChange.choices)
     name = models.CharField(_("sub-processor named in the notice"), max_length=200)

@@ -67,6 +67,7 @@ class IncidentQuerySet(ScopedQuerySet):
 
 
 class Incident(ScopedModel):
+    new_title = _("New incident")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
     number = models.PositiveIntegerField(_("number"), editable=False)
 
@@ -401,6 +402,8 @@ class IncidentOrganisation(ScopedModel):
 class Notification(ScopedModel):
     """One submission to Datatilsynet. A breach has a history of them, not one date."""
 
+    new_title = _("New notification to Datatilsynet")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
+
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("incident")
     )
@@ -478,6 +481,7 @@ def keep_first_notification(sender, instance: Notification, **kwargs):
 
 
 class IncidentMeasure(Measure):
+    new_title = _("New measure")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="measures", verbose_name=_("incident")
     )

@@ -133,6 +133,7 @@ class RiskQuerySet(ScopedQuerySet):
 
 
 class Risk(ScopedModel):
+    new_title = _("New risk")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     organisation = models.ForeignKey(
@@ -275,6 +276,7 @@ class RiskAcceptance(ScopedModel):
 
 
 class RiskMeasure(Measure):
+    new_title = _("New risk measure")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
     risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="measures", verbose_name=_("risk"))
     responsible = models.CharField(_("responsible"), max_length=200, blank=True)
 
@@ -407,6 +409,8 @@ def prepare_next_period(
 
 class PeriodEntry(ScopedModel):
     """A risk's rank in a period, with its residual assessment as it was then."""
+
+    new_title = _("New top-10 entry")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
 
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.PROTECT, related_name="entries", verbose_name=_("period")

@@ -112,3 +112,45 @@ def submitted_form(response) -> dict[str, list[str]]:
     parser = _FormParser()
     parser.feed(response.content.decode())
     return max(parser.forms, key=len)
+
+
+SVG_NUMBERS = {"x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "width", "height", "stroke-width", "font-size"}
+
+
+class _SvgParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.svgs, self.depth, self.bad, self.shapes = 0, 0, [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "svg":
+            self.svgs += 1
+            self.depth += 1
+        if not self.depth:
+            return
+        if tag in ("rect", "line", "circle", "polyline", "path"):
+            self.shapes += 1
+        for name, value in attrs:
+            if name in SVG_NUMBERS and tag != "svg":
+                try:
+                    float(value)
+                except (TypeError, ValueError):
+                    self.bad.append(f"<{tag} {name}={value!r}>")
+        if tag == "svg":
+            for number in dict(attrs).get("viewbox", "").split():
+                try:
+                    float(number)
+                except ValueError:
+                    self.bad.append(f"<svg viewBox … {number!r}>")
+
+    def handle_endtag(self, tag):
+        if tag == "svg":
+            self.depth -= 1
+
+
+def svg_problems(html: str) -> tuple[int, int, list[str]]:
+    """(charts, shapes, attributes a browser cannot read as numbers) of a page's inline SVG charts: a decimal
+    comma (``y1="280,0"``) makes a browser drop the shape, so nothing is drawn."""
+    parser = _SvgParser()
+    parser.feed(html)
+    return parser.svgs, parser.shapes, parser.bad

@@ -11,7 +11,7 @@ from django.urls import reverse
 from hpregister.models import Organisation
 from incidents.choices import RiskLevel
 from incidents.models import Incident, IncidentOrganisation
-from tests.factories import assessed, make_incident, notify, oslo
+from tests.factories import assessed, make_incident, notify, oslo, svg_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +141,14 @@ def test_export_streams_in_chunks_instead_of_building_the_file(login, alice):
     assert response.getvalue().decode("utf-8-sig").count("AVVIK-") == 3
     xlsx = login(alice).get(reverse("incidents:incident_list"), {"_export": "xlsx"})
     assert xlsx.streaming and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_statistics_chart_draws_in_both_languages(login, alice, language):
+    """In bokmål the coordinates came out with decimal commas (y1="280,0"), and the browser drew no bars."""
+    client = login(alice)
+    client.cookies["django_language"] = language
+    html = client.get(reverse("incidents:statistics"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    charts, shapes, bad = svg_problems(html)
+    assert charts == 1 and shapes > 10
+    assert bad == []

@@ -315,6 +315,18 @@ def test_risk_page_has_a_rank_history_chart(login, mona):
     assert "<svg" in response.content.decode()
 
 
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_rank_chart_draws_in_both_languages(login, mona, language):
+    from tests.factories import svg_problems
+
+    client = login(mona)
+    client.cookies["django_language"] = language
+    html = client.get(risk_named("Svikt i leveranse").get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language)
+    charts, shapes, bad = svg_problems(html.content.decode())
+    assert charts == 1 and shapes >= 2
+    assert bad == []
+
+
 def test_the_dashboard_shows_top10_overdue_reviews_and_linked_incidents(login, mona):
     from tests.factories import make_incident
 
