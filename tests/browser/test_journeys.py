@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MAIN_PAGES = [
     ("dashboard", "/"),
+    ("tasks", "/tasks/?within=all"),
     ("incidents", "/incidents/"),
     ("incident-add", "/incidents/add/"),
     ("statistics", "/incidents/statistics/"),
