@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from hpregister.choices import MeasureStatus
+from hpregister.fields import NaturalSortKeyField
 from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet
 
 from .choices import (
@@ -84,6 +85,7 @@ class Obligation(ScopedModel):
         Instrument, on_delete=models.PROTECT, related_name="obligations", verbose_name=_("instrument")
     )
     code = models.CharField(_("code"), max_length=30)
+    code_sort = NaturalSortKeyField(source="code")  # HOD-2 before HOD-10
     decision_point = models.CharField(_("point in the instrument"), max_length=100, blank=True)
     holder = models.CharField(_("held by"), max_length=30, choices=Holder.choices)
     title = models.CharField(_("title"), max_length=300)
@@ -107,13 +109,13 @@ class Obligation(ScopedModel):
         verbose_name=_("previous version"),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["code_sort"])
 
     objects = ObligationQuerySet.as_manager()
     organisation_path = None
 
     class Meta:
-        ordering = ["instrument", "code"]
+        ordering = ["instrument", "code_sort"]
         verbose_name = _("duty")
         verbose_name_plural = _("duties")
         constraints = [
@@ -307,6 +309,7 @@ class Gap(ScopedModel):
     new_title = _("New gap")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
 
     code = models.CharField(_("code"), max_length=30, unique=True)
+    code_sort = NaturalSortKeyField(source="code")
     kind = models.CharField(_("kind"), max_length=20, choices=GapKind.choices)
     title = models.CharField(_("title"), max_length=300)
     source = models.CharField(_("source"), max_length=300, blank=True)
@@ -337,12 +340,12 @@ class Gap(ScopedModel):
     obligations = models.ManyToManyField(Obligation, blank=True, related_name="gaps", verbose_name=_("duties"))
     risks = models.ManyToManyField("risks.Risk", blank=True, related_name="gaps", verbose_name=_("risks"))
 
-    history = HistoricalRecords(m2m_fields=[obligations, risks])
+    history = HistoricalRecords(m2m_fields=[obligations, risks], excluded_fields=["code_sort"])
 
     objects = GapQuerySet.as_manager()
 
     class Meta:
-        ordering = ["kind", "code"]
+        ordering = ["kind", "code_sort"]
         verbose_name = _("gap")
         verbose_name_plural = _("gaps and findings")
         indexes = [models.Index(fields=["status", "kind"])]

@@ -19,7 +19,9 @@ def operator_ids():
 def subprocessor_review_due(horizon):
     operators = operator_ids()
     for sub in SubProcessor.objects.filter(status__in=ACTIVE, next_review__lte=horizon_date(horizon)):
-        yield Due(obj=sub, deadline=date_deadline(sub.next_review), title=sub.name, organisation_ids=operators)
+        yield Due(
+            obj=sub, deadline=date_deadline(sub.next_review), all_day=True, title=sub.name, organisation_ids=operators
+        )
 
 
 def subprocessor_review_current(sub):
@@ -34,6 +36,7 @@ def assessment_due(horizon):
         yield Due(
             obj=a,
             deadline=date_deadline(a.next_review),
+            all_day=True,
             title=f"{a.obligation.code} {a.obligation.title} – {a.organisation}",
             organisation_ids={a.organisation_id},
         )
@@ -48,6 +51,7 @@ def action_due(horizon):
         yield Due(
             obj=action,
             deadline=action.deadline,
+            all_day=True,
             title=f"{action.gap.code}: {action}",
             organisation_ids={action.gap.organisation_id},
             owner=action.owner,
@@ -65,7 +69,11 @@ def objection_due(horizon):
     )
     for notice in notices:
         yield Due(
-            obj=notice, deadline=date_deadline(notice.objection_deadline), title=str(notice), organisation_ids=operators
+            obj=notice,
+            deadline=date_deadline(notice.objection_deadline),
+            all_day=True,
+            title=str(notice),
+            organisation_ids=operators,
         )
 
 

@@ -9,7 +9,7 @@ from .models import Assessment, Gap, Obligation, SubProcessor, SubProcessorNotic
 
 
 class ObligationTable(BaseTable):
-    code = tables.Column(linkify=True)
+    code = tables.Column(linkify=True, order_by=("code_sort",))
     title = tables.Column(linkify=True)
     instrument = tables.Column(accessor="instrument__reference", verbose_name=_("instrument"))
     compliant = tables.Column(verbose_name=AssessmentStatus.COMPLIANT.label)
@@ -37,7 +37,10 @@ class ObligationTable(BaseTable):
 
 class AssessmentTable(BaseTable):
     obligation = tables.Column(
-        accessor="obligation__code", verbose_name=_("duty"), linkify=lambda record: record.get_absolute_url()
+        accessor="obligation__code",
+        verbose_name=_("duty"),
+        linkify=lambda record: record.get_absolute_url(),
+        order_by=("obligation__code_sort",),
     )
     organisation = tables.Column(linkify=lambda record: record.get_absolute_url())
     next_review = NullsLastColumn()
@@ -49,7 +52,7 @@ class AssessmentTable(BaseTable):
 
 
 class GapTable(BaseTable):
-    code = tables.Column(linkify=True)
+    code = tables.Column(linkify=True, order_by=("code_sort",))
     title = tables.Column(linkify=True)
 
     class Meta(BaseTable.Meta):

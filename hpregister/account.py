@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from icalendar import Calendar, Event
 from .forms import ProfileForm
 from .models import Profile
 from .reminders.digest import deadlines_by_user
+from .timeutils import OSLO
 
 CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -78,8 +80,13 @@ def calendar_feed(request, token):
         event = Event()
         event.add("uid", item["uid"])
         event.add("dtstamp", now)
-        event.add("dtstart", item["deadline"])
-        event.add("dtend", item["deadline"])
+        if item["all_day"]:  # a due date: an all-day event on that day (Oslo)
+            day = timezone.localtime(item["deadline"], OSLO).date()
+            event.add("dtstart", day)
+            event.add("dtend", day + dt.timedelta(days=1))
+        else:
+            event.add("dtstart", item["deadline"])
+            event.add("dtend", item["deadline"] + dt.timedelta(minutes=30))
         event.add("summary", f"{item['kind_label']}: {item['title']}")
         event.add("url", item["url"])
         event.add("description", item["url"])

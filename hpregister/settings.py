@@ -238,6 +238,14 @@ CELERY_BEAT_SCHEDULE = {
 # A processor's notice later than this after it detected a breach is flagged as not "without undue delay".
 PROCESSOR_NOTICE_LIMIT_HOURS = int(os.environ.get("PROCESSOR_NOTICE_LIMIT_HOURS", "24"))
 
+# A breach's follow-up duties, each with a reminder: elapsed hours from awareness (weekends count), or days
+# from a phased ("trinnvis") first notification to the final one. Art. 34 and Kripos are due "without undue
+# delay"; these are the register's working deadlines for that, not the law's.
+FINAL_NOTIFICATION_DAYS = int(os.environ.get("FINAL_NOTIFICATION_DAYS", "30"))
+ART34_HOURS = int(os.environ.get("ART34_HOURS", "72"))
+POLICE_NOTICE_HOURS = int(os.environ.get("POLICE_NOTICE_HOURS", "72"))
+INFORM_ORGANISATIONS_HOURS = int(os.environ.get("INFORM_ORGANISATIONS_HOURS", "24"))
+
 # Art. 28(2): the window to object to a vendor's new or replacing sub-processor.
 SUBPROCESSOR_OBJECTION_DAYS = int(os.environ.get("SUBPROCESSOR_OBJECTION_DAYS", "30"))
 # Evidence uploads: largest size and the allowed types.

@@ -64,9 +64,14 @@ class Channel(models.TextChoices):
 
 
 class IncidentStatus(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
-    ASSESSED = "assessed", _("Assessed")
-    NOTIFIED = "notified", _("Notified")
+    """What is true of the breach now, the legal state first: open measures never hide that Datatilsynet
+    has not been notified, and a breach that need not be notified is never called notified."""
+
+    REGISTERED = "registered", _("Registered, not assessed")
+    ASSESSED = "assessed", _("Not notified")  # the 72-hour clock runs
+    PHASED = "phased", _("Notified in phases, final notification due")
     MEASURES = "measures", _("Measures in progress")
+    NOT_REQUIRED = "not_required", _("Notification not required")
+    NOTIFIED = "notified", _("Notified")
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")

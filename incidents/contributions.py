@@ -6,6 +6,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hpregister.access import Access
 from hpregister.filters import search_source
 from hpregister.inbox import (
     horizon_day,
@@ -19,12 +20,14 @@ from hpregister.registry import (
     Panel,
     ReferenceLoader,
     Task,
+    TaskSource,
     bench_scenarios,
     dashboard_panels,
     reference_loaders,
     search_sources,
     task_sources,
 )
+from hpregister.reminders import REGISTRY
 from risks.contributions import top10_of
 
 from . import bench, reference
@@ -34,7 +37,10 @@ from .models import ENDED, NOTIFICATION_HOURS, Incident, IncidentMeasure
 
 def clock(request) -> dict:
     incidents = Incident.objects.visible_to(request.user)
-    return {"clock": incidents.awaiting_notification().prefetch_related("organisations").order_by("aware_at")[:10]}
+    return {
+        "clock": incidents.awaiting_notification().prefetch_related("organisations").order_by("aware_at")[:10],
+        "can_add": Access.for_user(request.user).can_add(Incident),
+    }
 
 
 def linked(request) -> dict:
@@ -92,6 +98,43 @@ def measure_task(user, measure) -> Task:
     )
 
 
+def my_breaches(user):
+    """Live breaches the user is a privacy officer for (the operator's privacy officers: all of them)."""
+    incidents = Incident.objects.exclude(status__in=ENDED)
+    if not is_operator_privacy_officer(user):
+        organisations = privacy_officer_organisations(user)
+        incidents = incidents.filter(pk__in=Incident._base_manager.filter(organisations__in=organisations).values("pk"))
+    return incidents
+
+
+def follow_up_source(name, label, code, order):
+    """The breaches with the follow-up duty ``code`` open. They are found through the ``follow_up_open``
+    flag and its index, and the duty is checked on those few rows."""
+
+    def tasks(user, horizon, limit):
+        incidents = my_breaches(user).filter(follow_up_open=True)
+        rows = []
+        for incident in incidents.prefetch_related("organisations", "notifications", "affected"):
+            duty = next((d for d in incident.open_duties() if d.code == code), None)
+            deadline = incident.duty_deadline(code) if duty else None
+            if deadline is None or (horizon is not None and deadline > horizon):
+                continue
+            rows.append(
+                Task(
+                    deadline=deadline,
+                    title=str(incident),
+                    url=incident.get_absolute_url(),
+                    act_url=duty.url,
+                    action=duty.text,
+                    organisations=organisation_names(incident.organisations.all()),
+                )
+            )
+        rows.sort(key=lambda task: task.deadline)
+        return len(rows), rows[:limit]
+
+    return TaskSource(name, label, tasks, order)
+
+
 def register() -> None:
     dashboard_panels.register(Panel("incidents.clock", "incidents/panels/clock.html", clock, order=10))
     dashboard_panels.register(Panel("incidents.linked", "incidents/panels/linked.html", linked, order=50, card=True))
@@ -105,4 +148,14 @@ def register() -> None:
     task_sources.register(
         queryset_source("incident.measure", _("Measure after a breach"), my_measures, measure_task, 20)
     )
+    for order, (name, code) in enumerate(
+        [
+            ("incident.final_notification", "final_notification"),
+            ("incident.art34", "art34"),
+            ("incident.police", "police"),
+            ("incident.organisations", "organisation"),
+        ],
+        start=11,
+    ):
+        task_sources.register(follow_up_source(name, REGISTRY[name].label, code, order))
     bench_scenarios.register(bench.scenario)

@@ -197,3 +197,7 @@ class AffectedOrganisationForm(ScopedModelForm):
 
 class WithdrawForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for withdrawal"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReopenForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3}))

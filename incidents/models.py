@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,6 +34,18 @@ from .choices import (
 NOTIFICATION_HOURS = 72  # GDPR Art. 33(1)
 SUBJECT_EXCEPTIONS = [SubjectsDecision.UNINTELLIGIBLE, SubjectsDecision.RISK_REMOVED, SubjectsDecision.PUBLIC_NOTICE]
 ENDED = [IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN]
+
+
+@dataclass(frozen=True)
+class OpenDuty:
+    """A duty of a breach not met yet: what to do and the page to do it on. ``follow_up`` marks the duties
+    with a reminder kind of their own beyond the first notification and the measures."""
+
+    code: str
+    text: str
+    url: str
+    follow_up: bool = False
+
 
 # The Datatilsynet clock runs: live, not assessed as unlikely to result in a risk, no initial notification.
 CLOCK_RUNNING = Q(first_notified_at__isnull=True) & ~Q(status__in=ENDED) & ~Q(risk_level=RiskLevel.UNLIKELY)
@@ -127,6 +140,7 @@ class Incident(ScopedModel):
         _("status"), max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.REGISTERED
     )
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    reopened_reason = models.TextField(_("reason for reopening"), blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -148,6 +162,10 @@ class Incident(ScopedModel):
     # Kept from the notifications (sync_first_notification), never typed: the clock's state is then a column,
     # and lists, filters and the dashboard need no subquery per row. Its history is the notifications'.
     first_notified_at = models.DateTimeField(_("notified"), null=True, blank=True, editable=False)
+    # Kept by refresh_status(): a live breach with a follow-up duty open beyond the first notification (the
+    # final notification, Art. 34, Kripos, informing the other organisations). Its partial index lets those
+    # duties' reminders read the open ones only, however large the register grows.
+    follow_up_open = models.BooleanField(_("follow-up duty open"), default=False, editable=False)
     clock_running = models.GeneratedField(
         expression=Case(When(CLOCK_RUNNING, then=Value(True)), default=Value(False)),
         output_field=models.BooleanField(),
@@ -155,7 +173,9 @@ class Incident(ScopedModel):
         verbose_name=_("clock running"),
     )
 
-    history = HistoricalRecords(m2m_fields=[risks, obligations], excluded_fields=["first_notified_at", "clock_running"])
+    history = HistoricalRecords(
+        m2m_fields=[risks, obligations], excluded_fields=["first_notified_at", "clock_running", "follow_up_open"]
+    )
 
     objects = IncidentQuerySet.as_manager()
     organisation_path = "organisations"
@@ -179,6 +199,7 @@ class Incident(ScopedModel):
             models.Index(fields=["status", "aware_at"]),
             models.Index(fields=["aware_at", "id"], name="incident_aware_at"),  # the default order, both ways
             models.Index(fields=["aware_at"], condition=Q(clock_running=True), name="incident_clock_running"),
+            models.Index(fields=["aware_at"], condition=Q(follow_up_open=True), name="incident_follow_up_open"),
         ]
 
     def __str__(self):
@@ -344,19 +365,110 @@ class Incident(ScopedModel):
     def derived_status(self) -> str:
         if self.status in ENDED:
             return self.status
-        if self.pk and self.measures.open().exists():
-            return IncidentStatus.MEASURES
         if not self.risk_level:
             return IncidentStatus.REGISTERED
         if self.notification_required and not self.first_notified_at:
             return IncidentStatus.ASSESSED
+        if self.pk and self.follow_up_notification_open:
+            return IncidentStatus.PHASED
+        if self.pk and self.measures.open().exists():
+            return IncidentStatus.MEASURES
+        if not self.notification_required:
+            return IncidentStatus.NOT_REQUIRED
         return IncidentStatus.NOTIFIED
 
     def refresh_status(self) -> None:
+        """Store what the breach's records now say: its status and whether a follow-up duty is open."""
+        changed = {}
         status = self.derived_status()
         if status != self.status:
-            self.status = status
-            self.save(update_fields=["status"])
+            changed["status"] = status
+        follow_up = self.status not in ENDED and any(duty.follow_up for duty in self.open_duties())
+        if follow_up != self.follow_up_open:
+            changed["follow_up_open"] = follow_up
+        if changed:
+            for name, value in changed.items():
+                setattr(self, name, value)
+            self.save(update_fields=list(changed))
+
+    # --- the duties that must be met before the breach can be closed ----------------------------
+    @property
+    def organisations_to_inform(self) -> list:
+        """A shared breach (two or more organisations): each one, the recording one too, is recorded as
+        informed. A breach of one organisation has no one else to inform."""
+        affected = list(self.affected.all())
+        if len(affected) < 2:
+            return []
+        return [a for a in affected if a.informed_at is None]
+
+    def duty_deadline(self, code: str) -> dt.datetime | None:
+        """When a follow-up duty falls due: elapsed hours from awareness, or days from the phased notification."""
+        if code == "final_notification":
+            phased = [n.sent_at for n in self.notifications.all() if n.phase == Phase.INITIAL and n.phased]
+            return min(phased) + dt.timedelta(days=settings.FINAL_NOTIFICATION_DAYS) if phased else None
+        hours = {
+            "art34": settings.ART34_HOURS,
+            "police": settings.POLICE_NOTICE_HOURS,
+            "organisation": settings.INFORM_ORGANISATIONS_HOURS,
+        }[code]
+        return deadline_after(self.aware_at, hours)
+
+    def open_duties(self) -> list[OpenDuty]:
+        """Every duty still open, each with where to meet it. Closing is refused while any is open."""
+        duties = []
+        edit = reverse("incidents:incident_edit", args=[self.pk])
+        notify = reverse("incidents:notification_add", args=[self.pk])
+        if not self.risk_level:
+            duties.append(OpenDuty("assessment", _("Assess the risk to the data subjects."), edit))
+        elif self.notification_required and not self.first_notified_at:
+            duties.append(
+                OpenDuty(
+                    "notification",
+                    _("Notify Datatilsynet (Art. 33), or record that the breach is unlikely to result in a risk."),
+                    notify,
+                )
+            )
+        if self.follow_up_notification_open:
+            duties.append(
+                OpenDuty("final_notification", _("Send the final notification after the phased one."), notify, True)
+            )
+        if self.art34_pending:
+            duties.append(
+                OpenDuty(
+                    "art34",
+                    _("High risk: inform the data subjects (Art. 34), or record the exception that applies."),
+                    edit + "#id_subjects_decision",
+                    True,
+                )
+            )
+        if self.police_follow_up_open:
+            duties.append(
+                OpenDuty(
+                    "police",
+                    _("Address-protected patients are affected: notify the police (Kripos)."),
+                    edit + "#id_police_notified_at",
+                    True,
+                )
+            )
+        for affected in self.organisations_to_inform:
+            duties.append(
+                OpenDuty(
+                    "organisation",
+                    _("Inform %(organisation)s of the breach.") % {"organisation": affected.organisation},
+                    reverse("incidents:incidentorganisation_edit", args=[self.pk, affected.pk]),
+                    True,
+                )
+            )
+        for item in self.measures.open():
+            duties.append(
+                OpenDuty(
+                    "measure",
+                    _("Finish the measure “%(measure)s”: mark it done, or cancel it with a reason.")
+                    % {"measure": item.description[:120]},
+                    reverse("incidents:incidentmeasure_edit", args=[self.pk, item.pk]),
+                )
+            )
+        return duties
 
     def open_measures(self):
         return self.measures.open()
@@ -524,19 +636,15 @@ def _locked(incident: Incident) -> None:
 
 
 def close_incident(*, incident: Incident, user) -> None:
-    """Close an incident: only when every measure is done or cancelled with a reason."""
+    """Close an incident: only when every duty is met (``Incident.open_duties``), each named if not."""
     _locked(incident)
     if incident.status in ENDED:
         raise ValidationError(_("The incident is already closed or withdrawn."))
-    if not incident.risk_level:
-        raise ValidationError(_("Assess the risk before closing the incident."))
-    if incident.open_measures().exists():
-        raise ValidationError(_("Every measure must be done, or cancelled with a reason, before closing."))
-    if incident.notification_required and not incident.first_notified_at:
-        raise ValidationError(_("Datatilsynet has not been notified."))
-    if incident.follow_up_notification_open:
-        raise ValidationError(_("A phased notification is open: send the final notification first."))
+    duties = incident.open_duties()
+    if duties:
+        raise ValidationError([duty.text for duty in duties])
     incident.status = IncidentStatus.CLOSED
+    incident.follow_up_open = False
     incident.closed_at = timezone.now()
     incident.closed_by = user
     incident._change_reason = "Closed"
@@ -551,11 +659,31 @@ def withdraw_incident(*, incident: Incident, user, reason: str) -> None:
     if incident.status in ENDED:
         raise ValidationError(_("The incident is already closed or withdrawn."))
     incident.status = IncidentStatus.WITHDRAWN
+    incident.follow_up_open = False
     incident.withdrawn_reason = reason.strip()
     incident.closed_at = timezone.now()
     incident.closed_by = user
     incident._change_reason = "Withdrawn"
     incident.save()
+
+
+def reopen_incident(*, incident: Incident, user, reason: str) -> None:
+    """Reopen a closed or withdrawn incident, with the reason in its history. Its duties, measures and
+    reminders are live again: the next sweep reminds of whatever is open."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for reopening the incident.")})
+    _locked(incident)
+    if incident.status not in ENDED:
+        raise ValidationError(_("The incident is open."))
+    incident.status = IncidentStatus.REGISTERED  # derived afresh below
+    incident.status = incident.derived_status()
+    incident.withdrawn_reason = ""
+    incident.reopened_reason = reason.strip()
+    incident.closed_at = None
+    incident.closed_by = None
+    incident._change_reason = "Reopened"
+    incident.save()
+    incident.refresh_status()
 
 
 class BreachCount(ScopedModel):

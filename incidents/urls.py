@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/report/", views.incident_report, name="incident_report"),
     path("<int:pk>/close/", views.incident_close, name="incident_close"),
     path("<int:pk>/withdraw/", views.incident_withdraw, name="incident_withdraw"),
+    path("<int:pk>/reopen/", views.incident_reopen, name="incident_reopen"),
     path("<int:parent_pk>/notifications/add/", views.NotificationEditView.as_view(), name="notification_add"),
     path(
         "<int:parent_pk>/notifications/<int:pk>/edit/", views.NotificationEditView.as_view(), name="notification_edit"

@@ -4,7 +4,6 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from hpregister.access import Access
 from hpregister.timeutils import humanize_duration
@@ -12,12 +11,14 @@ from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditVi
 
 from . import filters, forms, tables
 from .models import (
+    ENDED,
     BreachCount,
     Incident,
     IncidentMeasure,
     IncidentOrganisation,
     Notification,
     close_incident,
+    reopen_incident,
     withdraw_incident,
 )
 from .report import datatilsynet_report
@@ -47,6 +48,8 @@ class IncidentView(ObjectDetailView):
         ctx["measures"] = incident.measures.select_related("owner")
         ctx["affected"] = incident.affected.select_related("organisation", "informed_by")
         ctx["report"] = datatilsynet_report(incident)
+        ctx["ended"] = ended = incident.status in ENDED
+        ctx["open_duties"] = [] if ended else incident.open_duties()
         return ctx
 
 
@@ -58,12 +61,21 @@ class IncidentEditView(ObjectEditView):
         if form.instance.pk is None:
             form.instance.created_by = self.request.user
         form.instance.status = form.instance.derived_status()  # saved with the edit: one history entry
-        return super().form_valid(form)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            self.object.refresh_status()  # the organisations are saved after the incident: duties follow them
+        return response
 
 
 class IncidentChildEditView(ChildObjectEditView):
     parent_model = Incident
     parent_field = "incident"
+
+    def get_form_kwargs(self):
+        if self.parent.status in ENDED:
+            # A closed incident's records stay as they were closed: reopen it (with a reason) to change them.
+            raise PermissionDenied(_("The incident is closed or withdrawn: reopen it to change its records."))
+        return super().get_form_kwargs()
 
     def form_valid(self, form):
         with transaction.atomic():
@@ -105,38 +117,74 @@ def _editable_incident(request, pk):
     return incident
 
 
-@require_POST
 def incident_close(request, pk):
+    """Closing asks first, and is refused while any duty is open: the page lists each with a link."""
     incident = _editable_incident(request, pk)
-    try:
-        with transaction.atomic():
-            close_incident(incident=incident, user=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The incident is closed."))
-    return redirect(incident)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            with transaction.atomic():
+                close_incident(incident=incident, user=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The incident is closed."))
+            return redirect(incident)
+    return render(
+        request,
+        "incidents/incident_close.html",
+        {
+            "title": _("Close %(incident)s") % {"incident": incident.reference},
+            "incident": incident,
+            "duties": incident.open_duties() if incident.status not in ENDED else [],
+        },
+    )
 
 
 def incident_withdraw(request, pk):
+    return _transition(
+        request,
+        pk,
+        forms.WithdrawForm,
+        withdraw_incident,
+        _("Withdraw %(incident)s"),
+        _("Withdraw the incident"),
+        _("The incident is withdrawn. It stays in the register."),
+    )
+
+
+def incident_reopen(request, pk):
+    return _transition(
+        request,
+        pk,
+        forms.ReopenForm,
+        reopen_incident,
+        _("Reopen %(incident)s"),
+        _("Reopen the incident"),
+        _("The incident is open again: its duties and reminders are live."),
+    )
+
+
+def _transition(request, pk, form_class, action, title, button, done):
+    """A transition that needs a reason (withdraw, reopen): a form, the action under a lock, a message."""
     incident = _editable_incident(request, pk)
-    form = forms.WithdrawForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                withdraw_incident(incident=incident, user=request.user, reason=form.cleaned_data["reason"])
+                action(incident=incident, user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The incident is withdrawn. It stays in the register."))
+            messages.success(request, done)
             return redirect(incident)
     return render(
         request,
         "generic/object_edit.html",
         {
             "form": form,
-            "title": _("Withdraw %(incident)s") % {"incident": incident},
+            "title": title % {"incident": incident},
+            "submit_label": button,
             "cancel_url": incident.get_absolute_url(),
         },
     )

@@ -15,6 +15,7 @@ def review_due(horizon):
         yield Due(
             obj=risk,
             deadline=date_deadline(risk.next_review),
+            all_day=True,
             title=risk.title,
             organisation_ids={risk.organisation_id},
             owner=risk.owner,
@@ -31,6 +32,7 @@ def measure_due(horizon):
         yield Due(
             obj=measure,
             deadline=measure.deadline,
+            all_day=True,
             title=f"{measure.risk}: {measure}",
             organisation_ids={measure.risk.organisation_id},
             owner=measure.owner,

@@ -148,7 +148,8 @@ MATRIX = {
     "incidents:incident_report": (["incident"], login_only(carol=404, nina=404)),
     "incidents:incident_edit": (["incident"], INCIDENT_WRITERS),
     "incidents:incident_withdraw": (["incident"], INCIDENT_WRITERS),
-    "incidents:incident_close": (["incident"], expect(405, anonymous=302)),  # POST only
+    "incidents:incident_close": (["incident"], INCIDENT_WRITERS),  # GET: the confirmation, with the open duties
+    "incidents:incident_reopen": (["incident"], INCIDENT_WRITERS),
     "incidents:notification_add": (["incident"], INCIDENT_WRITERS),
     "incidents:notification_edit": (["incident", "notification"], INCIDENT_WRITERS),
     "incidents:incidentmeasure_add": (["incident"], INCIDENT_WRITERS),

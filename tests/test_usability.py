@@ -35,3 +35,25 @@ def test_a_sub_form_says_which_incident_it_belongs_to(login, bob):
         html = login(bob).get(reverse(name, args=[incident.pk])).content.decode()
         assert "Nytt tiltak" in html or "Ny melding til Datatilsynet" in html
         assert f'href="{incident.get_absolute_url()}">{incident}</a>' in html
+
+
+def test_duties_sort_as_people_read_their_codes(login, alice):
+    from compliance.models import Obligation
+
+    codes = [o.code for o in Obligation.objects.current()]
+    numbered = [c for c in codes if c.startswith("HOD-")]
+    assert len(numbered) >= 10  # HOD-1 … HOD-13: the case that sorted HOD-1, HOD-10, HOD-2
+    assert numbered == sorted(numbered, key=lambda c: int(c.split("-")[1]))
+    table = login(alice).get(reverse("compliance:obligation_list"), {"sort": "code"}).context["table"]
+    listed = [row.record.code for row in table.page.object_list if row.record.code.startswith("HOD-")]
+    assert listed == sorted(listed, key=lambda c: int(c.split("-")[1]))
+    table = login(alice).get(reverse("compliance:obligation_list"), {"sort": "-code"}).context["table"]
+    listed = [row.record.code for row in table.page.object_list if row.record.code.startswith("HOD-")]
+    assert listed == sorted(listed, key=lambda c: -int(c.split("-")[1]))
+
+
+def test_the_dashboard_offers_recording_a_breach_only_to_those_who_may(login, bob, mona):
+    add = reverse("incidents:incident_add")
+    assert f'href="{add}"' in login(bob).get(reverse("dashboard")).content.decode()
+    assert f'href="{add}"' not in login(mona).get(reverse("dashboard")).content.decode()
+    assert login(mona).get(add).status_code == 403

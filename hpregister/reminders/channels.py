@@ -143,7 +143,9 @@ def deliver(reminder_id: int) -> str:
         return "skipped"
     reminder = Reminder.objects.get(pk=reminder_id)
     if not still_due(reminder):
-        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.CANCELLED)
+        # The row stays as a record, but gives up its key: nothing was sent, so if the deadline comes back (a
+        # reopened incident, a measure set open again) the sweep may remind of it afresh.
+        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.CANCELLED, key=f"cancelled:{reminder_id}")
         return "cancelled"
     message = EmailMultiAlternatives(
         subject=header_safe(reminder.subject),

@@ -35,6 +35,7 @@ def deadlines_by_user(now: dt.datetime, days: int = DIGEST_DAYS) -> dict[int, li
                 "url": settings.SITE_URL + due.obj.get_absolute_url(),
                 "uid": f"{kind.name}-{due.obj.pk}@hpregister",
                 "overdue": due.deadline < now,
+                "all_day": due.all_day,
             }
             for user in recipients_for(due, lookup):
                 items[user.pk].append(item)
@@ -57,7 +58,9 @@ def send_digests(now: dt.datetime | None = None) -> int:
         items = by_user[user.pk]
         with translation.override(profile.language):
             for item in items:
-                item["when"] = formats.date_format(timezone.localtime(item["deadline"], OSLO), "DATETIME_FORMAT")
+                item["when"] = formats.date_format(
+                    timezone.localtime(item["deadline"], OSLO), "DATE_FORMAT" if item["all_day"] else "DATETIME_FORMAT"
+                )
                 delta = humanize_duration(item["deadline"] - now)
                 item["state"] = (_("overdue by %(time)s") if item["overdue"] else _("due in %(time)s")) % {
                     "time": delta

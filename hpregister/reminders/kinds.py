@@ -27,6 +27,7 @@ class Due:
     organisation_ids: set[int]
     owner: object | None = None
     extra_recipients: list = field(default_factory=list)
+    all_day: bool = False  # a due date, not a time: shown as a date, an all-day calendar event
 
 
 @dataclass

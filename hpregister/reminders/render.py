@@ -30,7 +30,9 @@ def render_message(kind: DeadlineKind, due: Due, user, threshold: str, now: dt.d
             "user": user,
             "kind_label": kind.label,
             "title": due.title,
-            "deadline": formats.date_format(timezone.localtime(due.deadline, OSLO), "DATETIME_FORMAT"),
+            "deadline": formats.date_format(
+                timezone.localtime(due.deadline, OSLO), "DATE_FORMAT" if due.all_day else "DATETIME_FORMAT"
+            ),
             "state": _describe(due.deadline, now),
             "overdue": due.deadline < now,
             "action": kind.action,
@@ -38,7 +40,11 @@ def render_message(kind: DeadlineKind, due: Due, user, threshold: str, now: dt.d
             "escalated": threshold.startswith("escalate"),
             "statutory": kind.statutory,
         }
-        subject = _("[HP Register] %(state)s: %(title)s") % {"state": context["state"].capitalize(), "title": due.title}
+        subject = _("[HP Register] %(state)s: %(kind)s – %(title)s") % {
+            "state": context["state"].capitalize(),
+            "kind": kind.label,
+            "title": due.title,
+        }
         return {
             "subject": subject[:300],
             "body_text": render_to_string("emails/reminder.txt", context),

@@ -83,18 +83,30 @@ def test_privacy_officer_records_a_breach_notifies_and_closes_it(page):
     page.fill("#id_description", "Samtale med den ansatte")
     page.fill("#id_due_on", (now + dt.timedelta(days=7)).strftime("%Y-%m-%d"))
     page.click("main button[type=submit]")
-    page.click("button:has-text('Lukk avviket')")
-    page.wait_for_selector(".ds-alert[data-color=danger]")  # refused: the measure is open
-    assert Incident.objects.get(pk=incident.pk).status != "closed"
-
-    page.click("#measures >> text=Endre")
+    page.click("a:has-text('Lukk avviket')")
+    # Refused while a duty is open: the page names it, with a link to where it is met, and has no button.
+    page.wait_for_selector("text=Avviket kan ikke lukkes ennå")
+    assert page.locator("button:has-text('Ja, lukk avviket')").count() == 0
+    screenshot(page, "incident-close-refused")
+    assert axe_violations(page) == []
+    page.click("text=Samtale med den ansatte")
     page.select_option("#id_status", "done")
     page.fill("#id_done_on", now.strftime("%Y-%m-%d"))
     page.click("main button[type=submit]")
-    page.click("button:has-text('Lukk avviket')")
+    assert Incident.objects.get(pk=incident.pk).status != "closed"
+
+    page.click("a:has-text('Lukk avviket')")
+    page.click("button:has-text('Ja, lukk avviket')")  # closing asks first
     page.wait_for_selector("text=Avviket er lukket.")
     assert Incident.objects.get(pk=incident.pk).status == "closed"
+    assert page.locator("text=Registrer en melding").count() == 0
     screenshot(page, "incident-closed")
+
+    page.click("text=Gjenåpne avviket")
+    page.fill("#id_reason", "Tiltaket må følges opp igjen")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=Avviket er åpent igjen")
+    assert Incident.objects.get(pk=incident.pk).reopened_reason == "Tiltaket må følges opp igjen"
 
 
 def test_a_time_in_the_spring_gap_is_refused_next_to_the_field(page):

@@ -155,10 +155,12 @@ def test_email_is_in_the_recipients_language_with_oslo_time_and_a_link(run, bob,
     measure(incident, due_on=dt.date(2026, 12, 1), owner=bob, description="Talk to the employee")
     [message] = run(oslo(2026, 11, 17, 8))
     assert message.subject.startswith("[HP Register] Due in 14 d")
-    assert "1 Dec 2026 08:00" in message.body
+    assert f"Measure after a breach – {incident.reference}" in message.subject
+    assert "1 Dec 2026" in message.body and "08:00" not in message.body  # a due date is a date
     assert f"https://hpregister.example.no/incidents/{incident.pk}/#measures" in message.body
     html = message.alternatives[0][0]
-    assert "Talk to the employee" in html
+    assert '<html lang="en">' in html and incident.reference in html
+    assert "Talk to the employee" not in html  # the register holds the details; the e-mail links to them
 
 
 def test_rules_are_data_that_administrators_edit(run, bob):
