@@ -10,6 +10,7 @@ class HPRegisterConfig(AppConfig):
     def ready(self):
         from . import (
             audit,  # noqa: F401  (connects the security audit trail's signal receivers)
+            lookups,
             tasks,  # noqa: F401  (registers the Celery tasks the reminder channels hand work to)
         )
         from .inbox import tasks_panel
@@ -20,6 +21,7 @@ class HPRegisterConfig(AppConfig):
         dashboard_panels.register(Panel("hpregister.tasks", "panels/tasks.html", tasks_panel, order=5))
 
         cache_tables2_signatures()
+        lookups.install()
 
 
 # The versions of django-tables2 whose cells BaseTable.tbody_html is compared with (tests/test_views.py

@@ -31,7 +31,7 @@ class SearchFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value or not self.search_fields:
             return queryset
-        return queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": value}) for f in self.search_fields)))
+        return queryset.filter(reduce(or_, (Q(**{f"{f}__fold_contains": value}) for f in self.search_fields)))
 
 
 class OrganisationFilterSet(SearchFilterSet):

@@ -57,3 +57,22 @@ def test_the_dashboard_offers_recording_a_breach_only_to_those_who_may(login, bo
     assert f'href="{add}"' in login(bob).get(reverse("dashboard")).content.decode()
     assert f'href="{add}"' not in login(mona).get(reverse("dashboard")).content.decode()
     assert login(mona).get(add).status_code == 403
+
+
+@pytest.mark.parametrize("typed", ["VÆRNES", "værnes", "VæRNeS", "ærnes"])
+def test_search_ignores_case_in_norwegian_letters_on_every_database(login, bob, typed):
+    from compliance.choices import GapKind
+    from compliance.models import Gap
+    from hpregister.models import Organisation
+
+    gap = Gap.objects.create(
+        code="STO-Æ1",
+        kind=GapKind.FINDING,
+        title="Tilgang for Værnes distriktsmedisinske senter",
+        organisation=Organisation.objects.get(name="St. Olavs hospital HF"),
+    )
+    client = login(bob)
+    table = client.get(reverse("compliance:gap_list"), {"q": typed}).context["table"]
+    assert [row.record for row in table.page.object_list] == [gap]
+    found = client.get(reverse("search"), {"q": typed}).context["results"]
+    assert [gap] in [group["found"] for group in found]
