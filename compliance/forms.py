@@ -161,6 +161,18 @@ IMPORT_COLUMNS = [
 ]
 
 
+def read_csv_upload(data: bytes) -> list[list[str]]:
+    """Rows of a CSV file as people save them: UTF-8 (with or without a BOM), or Windows-1252 as Excel in
+    Norway writes it; separated by commas, or by semicolons as Excel does where the comma is the decimal sign."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first.count)  # the header row names the columns: its separator is the file's
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
 class ImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("Updated sub-processor list (CSV or XLSX)"))
 
@@ -171,8 +183,7 @@ class ImportForm(StyledFormMixin, forms.Form):
             raise forms.ValidationError(_("The file is too large."))
         try:
             if suffix == ".csv":
-                text = upload.read().decode("utf-8-sig")
-                rows = list(csv.reader(io.StringIO(text)))
+                rows = read_csv_upload(upload.read())
             elif suffix == ".xlsx":
                 sheet = openpyxl.load_workbook(upload, read_only=True, data_only=True).active
                 rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]

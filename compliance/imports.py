@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from .choices import SubProcessorStatus, TransferBasis
-from .models import SubProcessor
+from .choices import NoticeChange, SubProcessorStatus, TransferBasis
+from .models import SubProcessor, SubProcessorNotice
 from .reference import COUNTRIES, TRANSFER_BASES
 
 FIELDS = ["processing_activity", "address", "country", "transfer_basis", "transfer_reference", "data_processed"]
@@ -132,6 +133,17 @@ def apply_import(raw_rows: list[dict], *, user) -> ImportPlan:
             sub.status = SubProcessorStatus.PROPOSED  # new on the list: awaiting a decision (Art. 28(2))
             sub._change_reason = "Imported"
             sub.save()
+            # The vendor's list names a new sub-processor: that is its Art. 28(2) notice, and the objection
+            # window runs from today, as for a notice recorded by hand.
+            notice = SubProcessorNotice(
+                change=NoticeChange.ADDED,
+                name=sub.name,
+                subprocessor=sub,
+                received_on=timezone.localdate(),
+                details=_("Added by the import of the vendor's sub-processor list."),
+            )
+            notice._change_reason = "Imported"
+            notice.save()
         for name, changes in plan.changed:
             sub = SubProcessor.objects.get(name=name)
             for key, _old, new in changes:

@@ -22,6 +22,7 @@ class HPRegisterConfig(AppConfig):
 
         cache_tables2_signatures()
         lookups.install()
+        show_people_by_name()
 
 
 # The versions of django-tables2 whose cells BaseTable.tbody_html is compared with (tests/test_views.py
@@ -47,6 +48,18 @@ def tables2_version_check(app_configs, **kwargs):
             id="hpregister.W001",
         )
     ]
+
+
+def show_people_by_name() -> None:
+    """Owner drop-downs, "sent by", "approved by", the history's "who", exports and admin show a person's full
+    name: Django's User prints its user name, and every one of those places prints the user."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import User
+
+    from .people import person
+
+    if get_user_model() is User:
+        User.__str__ = person
 
 
 def cache_tables2_signatures() -> None:

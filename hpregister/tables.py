@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRows
 
 from .models import Organisation, SecurityEvent
+from .timeutils import show_time
 
 
 class LateRowPaginator(Paginator):
@@ -204,7 +205,7 @@ class LocalDateTimeColumn(tables.Column):
     """
 
     def render(self, value):
-        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        return show_time(value)
 
     def value(self, value):
         return timezone.localtime(value).isoformat() if value else ""

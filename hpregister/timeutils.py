@@ -8,6 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.utils import formats
+from django.utils.translation import gettext
+
 OSLO = ZoneInfo("Europe/Oslo")
 UTC = dt.UTC
 
@@ -63,3 +66,16 @@ def humanize_duration(delta: dt.timedelta) -> str:
 def date_deadline(day: dt.date) -> dt.datetime:
     """A due date counts from 08:00 Norwegian time that day (UTC stored)."""
     return dt.datetime.combine(day, dt.time(8, 0), tzinfo=OSLO).astimezone(UTC)
+
+
+def show_time(value: dt.datetime | None, format_name: str = "SHORT_DATETIME_FORMAT") -> str:
+    """A stored instant as a person in Norway reads it: Oslo wall-clock time in the current language's
+    format, and in the autumn's repeated hour which of the two it is ("02:30 sommertid", "02:30 normaltid")."""
+    if value is None or value == "":
+        return ""
+    local = value.astimezone(OSLO)
+    text = formats.date_format(local, format_name)
+    if local_time_problem(local.replace(tzinfo=None)) == "ambiguous":
+        summer = bool(local.dst())
+        text += " " + (gettext("summer time") if summer else gettext("standard time"))
+    return text

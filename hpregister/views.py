@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, UpdateView
@@ -25,9 +26,10 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
 from .access import Access
+from .exports import csv_response, record_response, xlsx_response
 from .filters import OrganisationFilterSet, SecurityEventFilterSet
 from .forms import TaskFilterForm
-from .history import history_entries
+from .history import display_value, history_entries
 from .inbox import DEFAULT_HORIZON, HORIZONS, my_tasks
 from .models import FormSubmission, Organisation, SecurityEvent
 from .registry import dashboard_panels, search_sources, task_sources
@@ -132,11 +134,14 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
         return f"{self.get_model()._meta.model_name}s.{export_format}"
 
     def create_export(self, export_format):
-        from .exports import csv_response, xlsx_response
-
         table = self.get_table(**self.get_table_kwargs())
         filename = self.get_export_filename(export_format)
-        return csv_response(table, filename) if export_format == "csv" else xlsx_response(table, filename)
+        if export_format == "csv":
+            delimiter = "," if self.request.GET.get("delimiter") == "comma" else ";"
+            return csv_response(table, filename, delimiter)
+        return xlsx_response(
+            table, filename, title=self.title or str(self.get_model()._meta.verbose_name_plural).capitalize()
+        )
 
     def exporting(self) -> bool:
         return self.request.GET.get(self.export_trigger_param) in self.export_formats
@@ -159,9 +164,21 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
 
 
 class ObjectDetailView(ScopedMixin, DetailView):
-    """An object's page with its fields and its full change history."""
+    """An object's page with its fields and its full change history; ``?_export=xlsx|csv`` gives the full
+    record (every field, and the children named in ``record_children``)."""
 
     fields: list[str] = []
+    record_children: dict = {}  # sheet title -> related name (an incident's "measures")
+
+    def get(self, request, *args, **kwargs):
+        export_format = request.GET.get("_export")
+        if export_format in ("xlsx", "csv"):
+            self.object = obj = self.get_object()
+            children = {str(title): getattr(obj, name).all() for title, name in self.record_children.items()}
+            # The reference names the file, never the title (a breach's title may be sensitive).
+            filename = slugify(getattr(obj, "reference", "") or f"{obj._meta.model_name}-{obj.pk}")
+            return record_response(obj, export_format, filename, children)
+        return super().get(request, *args, **kwargs)
 
     def get_template_names(self):
         meta = self.model._meta
@@ -193,6 +210,8 @@ def field_rows(obj, names):
             value = getattr(obj, f"get_{name}_display")()
         else:
             value = getattr(obj, name)
+            if not field.is_relation:
+                value = display_value(field, value)
         rows.append((field.verbose_name, value))
     return rows
 

@@ -60,11 +60,13 @@ class IncidentTable(BaseTable):
         return text
 
     def value_time_left(self, record):
-        """Hours left (negative: overdue), empty once notified or not required."""
+        """As on the page, in words: never an empty cell ("Meldt", "Over fristen med 3 t", "1 d 2 t")."""
         clock = record.clock()
-        if clock["state"] in CLOCK_LABELS:
-            return ""
-        return round(clock["delta"].total_seconds() / 3600, 1)
+        state = clock["state"]
+        if state in CLOCK_LABELS:
+            return str(CLOCK_LABELS[state])
+        text = humanize_duration(clock["delta"])
+        return f"{_('Overdue by')} {text}" if state == "overdue" else text
 
 
 class BreachCountTable(BaseTable):

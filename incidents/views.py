@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hpregister.access import Access
 from hpregister.timeutils import humanize_duration
@@ -37,6 +38,11 @@ class IncidentListView(ObjectListView):
 class IncidentView(ObjectDetailView):
     model = Incident
     queryset = Incident.objects.prefetch_related("organisations", "risks", "obligations")
+    record_children = {
+        gettext_lazy("Notifications"): "notifications",
+        gettext_lazy("Measures"): "measures",
+        gettext_lazy("Affected organisations"): "affected",
+    }
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

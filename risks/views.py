@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hpregister.access import Access
 from hpregister.choices import Role
@@ -75,6 +76,11 @@ class RiskView(ObjectDetailView):
         "inherent_probability",
         "inherent_consequence",
     ).prefetch_related("obligations")
+    record_children = {
+        gettext_lazy("Measures"): "measures",
+        gettext_lazy("Acceptances"): "acceptances",
+        gettext_lazy("Top-10 placements"): "period_entries",
+    }
     fields = [
         "title",
         "organisation",

@@ -37,7 +37,7 @@ def export_rows(client, url_name, fmt="csv", **params):
     response = client.get(reverse(url_name), {"_export": fmt, **params})
     assert response.status_code == 200
     if fmt == "csv":
-        return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+        return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     return [list(r) for r in sheet.iter_rows(values_only=True)]
 
@@ -229,7 +229,7 @@ def test_detail_page_shows_history_and_no_edit_button_for_a_manager(login, mona)
     risk = Risk.objects.get(title="Lange ventetider")
     response = login(mona).get(risk.get_absolute_url())
     assert response.context["can_edit"] is False
-    assert response.context["history"][0]["reason"] == "Loaded from reference data"
+    assert response.context["history"][0]["reason"] == "Lastet fra referansedata"  # the reader's language
     assert reverse("risks:risk_edit", args=[risk.pk]) not in response.content.decode()
 
 
@@ -411,7 +411,7 @@ def test_exported_cells_never_become_formulas(trigger, login, alice):
     client = login(alice)
     url = reverse("incidents:incident_list")
     body = b"".join(client.get(url, {"q": "HYPERLINK", "_export": "csv"}).streaming_content).decode("utf-8-sig")
-    cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+    cells = [cell for row in csv.reader(io.StringIO(body), delimiter=";") for cell in row]
     assert "'" + title in cells and title not in cells
 
     response = client.get(url, {"q": "HYPERLINK", "_export": "xlsx"})
@@ -421,3 +421,70 @@ def test_exported_cells_never_become_formulas(trigger, login, alice):
     ]
     # XML reads a carriage return back as a line feed; the cell is still the neutralised text.
     assert cells and all(cell.data_type == "s" and cell.value == "'" + title.replace("\r", "\n") for cell in cells)
+
+
+def test_exports_are_made_for_norwegian_excel(login, alice):
+    """Semicolons (a comma-separated file lands in one column in Norwegian Excel), or commas on request; an
+    XLSX with a named sheet, a frozen and filtered header row, widths, real date cells and no empty column."""
+    import datetime as dt
+
+    import openpyxl
+
+    from tests.factories import assessed, make_incident, notify, oslo
+
+    incident = assessed(make_incident(title="Eksportert; med semikolon", aware_at=oslo(2026, 7, 1, 10)))
+    notify(incident, oslo(2026, 7, 2, 9))
+    assessed(make_incident(title="Venter", aware_at=oslo(2026, 7, 3, 10)))
+    client = login(alice)
+    url = reverse("incidents:incident_list")
+    semicolons = b"".join(client.get(url, {"_export": "csv"}).streaming_content).decode("utf-8-sig")
+    header = semicolons.splitlines()[0]
+    assert header.count(";") >= 8 and "," not in header
+    assert '"Eksportert; med semikolon"' in semicolons
+    commas = b"".join(client.get(url, {"_export": "csv", "delimiter": "comma"}).streaming_content).decode("utf-8-sig")
+    assert commas.splitlines()[0].count(",") >= 8
+
+    response = client.get(url, {"_export": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book.active
+    assert sheet.title == "Avvik"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    rows = list(sheet.iter_rows(values_only=True))
+    assert sheet.auto_filter.ref.endswith(str(len(rows)))
+    header = rows[0]
+    row = next(r for r in rows if r[1] == "Eksportert; med semikolon")
+    aware = row[header.index("Fikk kjennskap")]
+    assert aware == dt.datetime(2026, 7, 1, 10, 0)  # a date cell, in Oslo time
+    cell = next(c for c in sheet.iter_rows(min_row=2) if c[1].value == "Eksportert; med semikolon")[
+        header.index("Fikk kjennskap")
+    ]
+    assert cell.is_date and "yy" in cell.number_format
+    for index, name in enumerate(header):
+        assert any(r[index] not in (None, "") for r in rows[1:]), f"empty column {name}"
+        letter = openpyxl.utils.get_column_letter(index + 1)
+        assert sheet.column_dimensions[letter].width >= 8
+
+
+def test_the_full_record_of_an_incident_holds_every_field_and_its_children(login, bob, carol):
+    import openpyxl
+
+    from tests.factories import assessed, make_incident, measure, notify, oslo
+
+    incident = assessed(make_incident(title="Hele journalen", aware_at=oslo(2026, 7, 1, 10)))
+    notify(incident, oslo(2026, 7, 2, 9), case_reference="26/00042")
+    measure(incident, description="Samtale med den ansatte")
+    url = incident.get_absolute_url()
+    assert "?_export=xlsx" in login(bob).get(url).content.decode()
+    response = login(bob).get(url, {"_export": "xlsx"})
+    assert response.status_code == 200 and incident.title not in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    record = dict(book.worksheets[0].iter_rows(values_only=True))
+    labels = {str(f.verbose_name).capitalize() for f in incident._meta.concrete_fields if f.editable}
+    assert labels <= set(record)  # every field a person can enter, not only the list's columns
+    assert record["Tittel"] == "Hele journalen" and record["Fikk kjennskap"] == "01.07.2026 10:00"
+    sheets = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets[1:]}
+    assert any("26/00042" in row for row in sheets["Meldinger"])
+    assert any("Samtale med den ansatte" in row for row in sheets["Tiltak"])
+    csv_body = b"".join(login(bob).get(url, {"_export": "csv"}).streaming_content).decode("utf-8-sig")
+    assert "Hele journalen" in csv_body and "Samtale med den ansatte" in csv_body
+    assert login(carol).get(url, {"_export": "xlsx"}).status_code == 404  # scoped like the page

@@ -1,5 +1,7 @@
 from django import template
 
+from hpregister.timeutils import show_time
+
 register = template.Library()
 
 
@@ -7,3 +9,10 @@ register = template.Library()
 def get_item(mapping, key):
     """{{ counts|get_item:code }}: a dict lookup with a variable key."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def oslo(value, format_name="SHORT_DATETIME_FORMAT"):
+    """{{ incident.aware_at|oslo }}: Oslo time in the reader's format, and in the autumn's repeated hour
+    which of the two it is ("02:30 sommertid")."""
+    return show_time(value, format_name)

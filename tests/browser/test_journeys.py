@@ -151,9 +151,9 @@ def test_a_user_filters_and_exports_a_list(page):
     page.click("main form.hp-filters button[type=submit]")
     page.wait_for_selector("text=5 rader")
     with page.expect_download() as download:
-        page.click("text=CSV")
-    content = open(download.value.path(), encoding="utf-8").read()
-    rows = list(csv.reader(io.StringIO(content)))
+        page.click("a:has-text('CSV (semikolon')")
+    content = open(download.value.path(), encoding="utf-8-sig").read()
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert len(rows) == 6 and all(r[2] in ("Amerikas forente stater", "United States of America") for r in rows[1:])
 
 

@@ -327,3 +327,27 @@ def test_an_administrator_records_an_amendment_from_admin(client, root):
     assert response.status_code == 302
     new = Instrument.objects.get(supersedes=old)
     assert new.obligations.count() == 13 and Obligation.objects.current().filter(instrument=new).count() == 13
+
+
+def test_import_reads_a_csv_saved_by_norwegian_excel_and_adds_the_art_28_notice(login, alice, settings):
+    """Excel in Norway saves semicolons in Windows-1252: "'utf-8' codec can't decode byte 0x96" was all the
+    user got. And a sub-processor added by import gets its Art. 28(2) notice with the objection deadline."""
+    import csv as csv_module
+
+    from django.utils import timezone
+
+    rows = list(csv_module.reader(reference_csv().decode("utf-8").splitlines()))
+    rows.append(["Nordisk Drift – Værnes AS", "Drift", "Stjørdal", "Norway", "Within EEA", "", "Logger"])
+    buffer = io.StringIO()
+    csv_module.writer(buffer, delimiter=";").writerows(rows)
+    content = buffer.getvalue().encode("cp1252")
+    assert b"\x96" in content  # the en dash, as Excel writes it
+    client = login(alice)
+    plan = upload(client, content).context["plan"]
+    assert not plan.errors and [r["name"] for r in plan.added] == ["Nordisk Drift – Værnes AS"]
+    client.post(reverse("compliance:subprocessor_import"), {"action": "apply"})
+    sub = SubProcessor.objects.get(name="Nordisk Drift – Værnes AS")
+    notice = SubProcessorNotice.objects.get(subprocessor=sub)
+    today = timezone.localdate()
+    assert notice.change == "added" and notice.received_on == today
+    assert notice.objection_deadline == today + dt.timedelta(days=settings.SUBPROCESSOR_OBJECTION_DAYS)

@@ -98,7 +98,7 @@ def test_filters_by_status_category_organisation_and_year(login, alice):
 def test_export_has_iso_8601_times_with_offset(login, bob):
     assessed(make_incident(title="Exported", aware_at=oslo(2026, 7, 1, 10)))
     response = login(bob).get(reverse("incidents:incident_list"), {"_export": "csv"})
-    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     row = next(r for r in rows if r[next(iter(r))].startswith("AVVIK"))
     values = list(row.values())
     assert "2026-07-01T10:00:00+02:00" in values and "2026-07-04T10:00:00+02:00" in values
