@@ -64,6 +64,16 @@ class OsloDateTimeWidget(forms.MultiWidget):
         # The field's label names the date-and-time input; the summer/winter select has its own label.
         return f"{id_}_0" if id_ else id_
 
+    def get_context(self, name, value, attrs):
+        """The summer/winter choice is shown only for a time that happens twice (the autumn night): on all
+        the other days of the year it would be a question with no meaning."""
+        context = super().get_context(name, value, attrs)
+        if not isinstance(value, (list, tuple)):
+            value = self.decompress(value)  # a stored instant: is it in the repeated hour?
+        typed = value[0] if value else None
+        context["widget"]["ambiguous"] = _is_ambiguous(typed)
+        return context
+
     def decompress(self, value):
         if not value:
             return [None, ""]
@@ -73,6 +83,22 @@ class OsloDateTimeWidget(forms.MultiWidget):
         if local_time_problem(naive) == "ambiguous":
             offset = SUMMER if local.utcoffset() == dt.timedelta(hours=2) else WINTER
         return [naive, offset]
+
+
+def _is_ambiguous(typed) -> bool:
+    if isinstance(typed, str):
+        for fmt in INPUT_FORMATS:
+            try:
+                typed = dt.datetime.strptime(typed.strip(), fmt)
+                break
+            except ValueError:
+                continue
+        else:
+            return False
+    if isinstance(typed, dt.datetime):
+        naive = timezone.make_naive(typed, OSLO) if timezone.is_aware(typed) else typed
+        return local_time_problem(naive) == "ambiguous"
+    return False
 
 
 class OsloDateTimeField(forms.MultiValueField):

@@ -124,16 +124,18 @@ class IncidentForm(ScopedModelForm):
             "measures_planned": forms.Textarea(attrs={"rows": 3}),
             "risk_rationale": forms.Textarea(attrs={"rows": 3}),
             "subjects_rationale": forms.Textarea(attrs={"rows": 2}),
-            "organisations": forms.SelectMultiple(attrs={"size": 8}),
+            # Tick boxes, not a list that needs Ctrl-click: a shared breach may concern many of the 39.
+            "organisations": forms.CheckboxSelectMultiple,
             "risks": forms.SelectMultiple(attrs={"size": 5}),
-            "obligations": forms.SelectMultiple(attrs={"size": 5}),
+            "obligations": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["risks"].queryset = Risk.objects.visible_to(self.user)
         self.fields["obligations"].queryset = Obligation.objects.visible_to(self.user)
-        self.fields["organisations"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose more than one.")
+        self.fields["organisations"].help_text = _("Tick every organisation whose patients or staff are affected.")
+        self.fields["risks"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose more than one.")
         choices = self.fields["organisations"].queryset
         if not self.is_bound and self.instance.pk is None and choices.count() == 1:
             self.initial["organisations"] = list(choices)  # one organisation: nothing to choose

@@ -128,3 +128,9 @@ class PreparePeriodForm(StyledFormMixin, forms.Form):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] <= data["starts_on"]:
             self.add_error("ends_on", _("The period must end after it starts."))
         return data
+
+
+class RejectForm(StyledFormMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("What must change before the list can be approved?"), widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -317,6 +317,27 @@ class ReportingPeriod(ScopedModel):
         related_name="+",
         verbose_name=_("approved by"),
     )
+    submitted_at = models.DateTimeField(_("submitted for approval"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("submitted by"),
+    )
+    rejected_at = models.DateTimeField(_("sent back"), null=True, blank=True, editable=False)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("sent back by"),
+    )
+    review_comment = models.TextField(_("manager's comment"), blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -343,6 +364,23 @@ class ReportingPeriod(ScopedModel):
     def get_absolute_url(self):
         return reverse("risks:period_detail", args=[self.pk])
 
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None and not self.is_approved
+
+    def submit(self, *, user):
+        """The privacy officer hands the draft list to the managers for approval."""
+        if self.is_approved:
+            raise ValidationError(_("The period is already approved."))
+        if self.is_submitted:
+            raise ValidationError(_("The list is already waiting for approval."))
+        if not self.entries.exists():
+            raise ValidationError(_("An empty list cannot be approved."))
+        self.submitted_at = timezone.now()
+        self.submitted_by = user
+        self._change_reason = "Submitted for approval"
+        self.save(update_fields=["submitted_at", "submitted_by"])
+
     def approve(self, *, user, when=None):
         """Freeze the list: from now on its entries cannot change."""
         if self.is_approved:
@@ -353,6 +391,40 @@ class ReportingPeriod(ScopedModel):
         self.approved_by = user
         self._change_reason = "Approved"
         self.save(update_fields=["approved_at", "approved_by"])
+
+    def reject(self, *, user, comment: str):
+        """A manager sends the submitted list back to the privacy officer, saying why."""
+        if not comment.strip():
+            raise ValidationError({"comment": _("Say what must change before the list can be approved.")})
+        if not self.is_submitted:
+            raise ValidationError(_("Only a list waiting for approval can be sent back."))
+        self.submitted_at = None
+        self.rejected_at = timezone.now()
+        self.rejected_by = user
+        self.review_comment = comment.strip()
+        self._change_reason = "Sent back"
+        self.save(update_fields=["submitted_at", "rejected_at", "rejected_by", "review_comment"])
+
+    def move(self, entry: PeriodEntry, step: int) -> bool:
+        """Swap an entry with its neighbour one place up (step -1) or down (+1). False at either end."""
+        if self.is_approved:
+            raise ValidationError(_("The period is approved and frozen."))
+        entries = list(self.entries.order_by("rank"))
+        index = next(i for i, e in enumerate(entries) if e.pk == entry.pk)
+        other = index + step
+        if not 0 <= other < len(entries):
+            return False
+        first, second = entries[index], entries[other]
+        first_rank, second_rank = first.rank, second.rank
+        # Out of the way first (ranks are unique per period), without a history entry for the step between.
+        PeriodEntry.objects.filter(pk=first.pk).update(rank=max(e.rank for e in entries) + 1)
+        second.rank = first_rank
+        second._change_reason = "Moved"
+        second.save(update_fields=["rank"])
+        first.rank = second_rank
+        first._change_reason = "Moved"
+        first.save(update_fields=["rank"])
+        return True
 
     def previous(self):
         return (

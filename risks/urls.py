@@ -11,7 +11,10 @@ urlpatterns = [
     path("matrix/", views.heatmap, name="heatmap"),
     path("periods/", views.ReportingPeriodListView.as_view(), name="reportingperiod_list"),
     path("periods/<int:pk>/", views.ReportingPeriodView.as_view(), name="period_detail"),
+    path("periods/<int:pk>/submit/", views.period_submit, name="period_submit"),
     path("periods/<int:pk>/approve/", views.period_approve, name="period_approve"),
+    path("periods/<int:pk>/reject/", views.period_reject, name="period_reject"),
+    path("periods/<int:parent_pk>/entries/<int:pk>/move/", views.periodentry_move, name="periodentry_move"),
     path("periods/<int:pk>/prepare/", views.period_prepare, name="period_prepare"),
     path("periods/<int:parent_pk>/entries/add/", views.PeriodEntryEditView.as_view(), name="periodentry_add"),
     path(

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +25,7 @@ from .models import (
     accept_risk,
     prepare_next_period,
 )
+from .notify import notify
 
 
 class RiskListView(ObjectListView):
@@ -257,7 +259,8 @@ class ReportingPeriodView(ObjectDetailView):
         period = self.object
         access = Access.for_user(self.request.user)
         ctx["entries"] = period.ranked_entries()
-        ctx["can_edit"] = ctx["can_edit"] and not period.is_approved
+        # The period's own fields are the source's; its list is what the privacy officer adjusts.
+        ctx["can_edit_list"] = access.can_edit(period) and not period.is_approved
         ctx["can_approve"] = not period.is_approved and access.has_role(Role.MANAGER, {period.organisation_id})
         ctx["can_prepare"] = period.is_approved and access.can_edit(period)
         ctx["prepare_form"] = forms.PreparePeriodForm() if ctx["can_prepare"] else None
@@ -276,18 +279,91 @@ class PeriodEntryEditView(ChildObjectEditView):
         return super().get_form_kwargs()
 
 
-def period_approve(request, pk):
+def _period_for(request, pk, *, manager=False):
+    """The period, if the user may see it (else 404) and may act on it (else 403): a manager of its
+    organisation, or a privacy officer who edits it. An approved period is frozen for everyone."""
     period = get_object_or_404(ReportingPeriod.objects.visible_to(request.user), pk=pk)
-    if request.method != "POST" or not Access.for_user(request.user).has_role(Role.MANAGER, {period.organisation_id}):
+    access = Access.for_user(request.user)
+    allowed = access.has_role(Role.MANAGER, {period.organisation_id}) if manager else access.can_edit(period)
+    if not allowed or period.is_approved:
+        raise PermissionDenied
+    return period
+
+
+def period_submit(request, pk):
+    period = _period_for(request, pk)
+    if request.method != "POST":
         raise PermissionDenied
     try:
-        period.approve(user=request.user)
+        with transaction.atomic():
+            period.submit(user=request.user)
+            notify(period, "submitted", actor=request.user, when=period.submitted_at)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The period is approved and frozen."))
+        messages.success(request, _("The list is sent to the managers for approval."))
     return redirect(period)
+
+
+def period_approve(request, pk):
+    """Approving asks first: the page shows the list that will be frozen."""
+    period = _period_for(request, pk, manager=True)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            with transaction.atomic():
+                period.approve(user=request.user)
+                notify(period, "approved", actor=request.user, when=period.approved_at)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The period is approved and frozen."))
+        return redirect(period)
+    return render(
+        request,
+        "risks/period_approve.html",
+        {"title": _("Approve %(period)s") % {"period": period}, "period": period, "entries": period.ranked_entries()},
+    )
+
+
+def period_reject(request, pk):
+    period = _period_for(request, pk, manager=True)
+    if not period.is_submitted:
+        raise PermissionDenied
+    form = forms.RejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                period.reject(user=request.user, comment=form.cleaned_data["comment"])
+                notify(period, "rejected", actor=request.user, when=period.rejected_at)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The list is sent back to the privacy officers with your comment."))
+            return redirect(period)
+    return render(
+        request,
+        "generic/object_edit.html",
+        {
+            "form": form,
+            "title": _("Send %(period)s back") % {"period": period},
+            "submit_label": _("Send back"),
+            "cancel_url": period.get_absolute_url(),
+        },
+    )
+
+
+def periodentry_move(request, parent_pk, pk):
+    """Move a risk one place up or down the draft list: the two swap ranks, under a lock on the period."""
+    period = _period_for(request, parent_pk)
+    if request.method != "POST" or request.POST.get("direction") not in ("up", "down"):
+        raise PermissionDenied
+    with transaction.atomic():
+        period = ReportingPeriod._base_manager.select_for_update().get(pk=period.pk)
+        entry = get_object_or_404(period.entries, pk=pk)
+        period.move(entry, -1 if request.POST["direction"] == "up" else 1)
+    return redirect(f"{period.get_absolute_url()}#entry-{entry.pk}")
 
 
 def period_prepare(request, pk):

@@ -137,7 +137,10 @@ MATRIX = {
     "risks:heatmap": ([], login_only()),
     "risks:reportingperiod_list": ([], login_only()),
     "risks:period_detail": (["period"], login_only(bob=404, carol=404, nina=404)),
-    "risks:period_approve": (["period"], RHF_POST_ONLY),
+    "risks:period_approve": (["period"], RHF_POST_ONLY),  # the matrix's period is approved: frozen
+    "risks:period_submit": (["period"], RHF_POST_ONLY),
+    "risks:period_reject": (["period"], RHF_POST_ONLY),
+    "risks:periodentry_move": (["period", "entry"], RHF_POST_ONLY),
     "risks:period_prepare": (["period"], RHF_POST_ONLY),
     "risks:periodentry_add": (["period"], RHF_POST_ONLY),  # approved: frozen, so nobody may add
     "risks:periodentry_edit": (["period", "entry"], RHF_POST_ONLY),

@@ -76,3 +76,15 @@ def test_search_ignores_case_in_norwegian_letters_on_every_database(login, bob, 
     assert [row.record for row in table.page.object_list] == [gap]
     found = client.get(reverse("search"), {"q": typed}).context["results"]
     assert [gap] in [group["found"] for group in found]
+
+
+def test_affected_organisations_are_ticked_not_ctrl_clicked(login, alice, bob):
+    html = login(alice).get(reverse("incidents:incident_add")).content.decode()
+    assert html.count('type="checkbox" name="organisations"') >= 39
+    assert "Ctrl" not in html.split('name="organisations"')[0].rsplit("<fieldset", 1)[-1]
+    # One organisation: already ticked.
+    html = login(bob).get(reverse("incidents:incident_add")).content.decode()
+    assert (
+        html.count('type="checkbox" name="organisations"') == 1
+        and "checked" in html.split('name="organisations"')[1][:200]
+    )

@@ -286,7 +286,7 @@ def test_rows_drawn_in_python_match_django_tables2s_own_template(url_name, langu
         response = client.get(reverse(url_name), {"per_page": 200})
         table = response.context["table"]
         page = response.content.decode()
-        ours = _tbody_cells(page[page.index('class="hp-table-wrap"') :])
+        ours = _tbody_cells(page[page.index("data-list") :])  # the list's own table
         assert ours and any(any(cell.strip() for cell in row) for row in ours)
         table.template_name = "django_tables2/table.html"
         assert ours == _tbody_cells(table.as_html(response.wsgi_request))

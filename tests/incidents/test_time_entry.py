@@ -60,3 +60,32 @@ def test_norwegian_date_format_is_accepted():
 def test_garbage_is_refused_not_crashed():
     form, value = clean("yesterday-ish")
     assert value is None and "at" in form.errors
+
+
+def test_the_summer_or_winter_choice_appears_only_for_a_time_that_happens_twice(login, bob):
+    from django.urls import reverse
+
+    client = login(bob)
+    blank = client.get(reverse("incidents:incident_add")).content.decode()
+    assert 'name="aware_at_1"' not in blank and 'name="discovered_at_1"' not in blank
+    response = client.post(
+        reverse("incidents:incident_add"),
+        {"title": "x", "aware_at_0": "2025-10-26T02:30", "discovered_at_0": "2025-10-20T10:00"},
+    )
+    html = response.content.decode()
+    assert 'name="aware_at_1"' in html  # asked, next to the field, for the ambiguous time only
+    assert 'name="discovered_at_1"' not in html
+    assert "aware_at" in response.context["form"].errors
+
+
+def test_a_stored_time_in_the_repeated_hour_keeps_its_choice_on_the_edit_form(login, bob):
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from tests.factories import make_incident
+
+    second = dt.datetime(2025, 10, 26, 1, 30, tzinfo=dt.UTC)  # 02:30 winter time
+    incident = make_incident(aware_at=second, discovered_at=second - dt.timedelta(days=1))
+    html = login(bob).get(reverse("incidents:incident_edit", args=[incident.pk])).content.decode()
+    assert 'name="aware_at_1"' in html and 'name="discovered_at_1"' not in html

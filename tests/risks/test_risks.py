@@ -215,7 +215,7 @@ def test_only_a_manager_approves_and_it_records_who_and_when(login, alice, mona)
         previous=current, name="3. tertial 2025", starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2025, 12, 31)
     )
     assert login(alice).post(reverse("risks:period_approve", args=[draft.pk])).status_code == 403
-    login(mona).post(reverse("risks:period_approve", args=[draft.pk]))
+    login(mona).post(reverse("risks:period_approve", args=[draft.pk]), {"confirm": "yes"})
     draft.refresh_from_db()
     assert (draft.approved_by, draft.approved_at) == (mona, oslo(2026, 11, 22, 12, 0))
 
