@@ -55,10 +55,25 @@ class GapAdmin(ScopedAdmin):
     filter_horizontal = ["obligations"]
 
 
+class CountryInUseFilter(admin.SimpleListFilter):
+    """The countries the sub-processors are in (a handful), not all 250 the field could hold."""
+
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list("country", flat=True).distinct()
+        names = {code: str(dict(SubProcessor._meta.get_field("country").choices).get(code, code)) for code in codes}
+        return sorted(((code, name) for code, name in names.items() if code), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country=self.value()) if self.value() else queryset
+
+
 @admin.register(SubProcessor)
 class SubProcessorAdmin(ScopedAdmin):
     list_display = ["name", "country", "transfer_basis", "status", "next_review"]
-    list_filter = ["transfer_basis", "status", "country"]
+    list_filter = ["transfer_basis", "status", CountryInUseFilter]
     search_fields = ["name", "processing_activity"]
 
 

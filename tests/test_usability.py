@@ -88,3 +88,14 @@ def test_affected_organisations_are_ticked_not_ctrl_clicked(login, alice, bob):
         html.count('type="checkbox" name="organisations"') == 1
         and "checked" in html.split('name="organisations"')[1][:200]
     )
+
+
+def test_the_admin_reads_in_bokmal_and_filters_by_the_countries_in_use(client, root):
+    client.force_login(root)
+    html = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    for english in ("Add link", "Change or view list link", "Access attempts", "access logs"):
+        assert english not in html
+    page = client.get(reverse("admin:compliance_subprocessor_changelist"))
+    html = page.content.decode()
+    assert html.count("?country=") < 20  # the countries in use, not 250
+    assert "?country=US" in html and "?country=AQ" not in html
