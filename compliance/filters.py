@@ -14,6 +14,7 @@ YES = [("yes", _("Yes"))]
 
 class ObligationFilterSet(SearchFilterSet):
     search_fields = ("code", "title", "legal_basis", "summary")
+    fulltext_fields = ("title", "summary")
     holder = django_filters.ChoiceFilter(choices=Holder.choices, label=_("Held by"))
     status = django_filters.ChoiceFilter(
         choices=AssessmentStatus.choices, label=_("Has an assessment with status"), method="filter_status"
@@ -56,6 +57,7 @@ class AssessmentFilterSet(SearchFilterSet):
 
 class GapFilterSet(SearchFilterSet):
     search_fields = ("code", "title", "summary", "source", "raised_by")
+    fulltext_fields = ("title", "summary")
     kind = django_filters.ChoiceFilter(choices=GapKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=GapStatus.choices, label=_("Status"))
     organisation = organisation_filter()
@@ -67,6 +69,7 @@ class GapFilterSet(SearchFilterSet):
 
 class SubProcessorFilterSet(SearchFilterSet):
     search_fields = ("name", "processing_activity", "address", "data_processed")
+    fulltext_fields = ("processing_activity", "data_processed")
     country = django_filters.ChoiceFilter(choices=countries, label=_("Country"))
     transfer_basis = django_filters.ChoiceFilter(choices=TransferBasis.choices, label=_("Transfer basis"))
     status = django_filters.ChoiceFilter(choices=SubProcessorStatus.choices, label=_("Status"))

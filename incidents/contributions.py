@@ -32,6 +32,7 @@ from risks.contributions import top10_of
 
 from . import bench, reference
 from .filters import IncidentFilterSet
+from .kpis import breach_kpis
 from .models import ENDED, NOTIFICATION_HOURS, Incident, IncidentMeasure
 
 
@@ -135,8 +136,15 @@ def follow_up_source(name, label, code, order):
     return TaskSource(name, label, tasks, order)
 
 
+def key_figures(request) -> dict | None:
+    if not Access.for_user(request.user).is_member:
+        return None
+    return {"kpis": breach_kpis(request.user)}
+
+
 def register() -> None:
     dashboard_panels.register(Panel("incidents.clock", "incidents/panels/clock.html", clock, order=10))
+    dashboard_panels.register(Panel("incidents.kpis", "incidents/panels/kpis.html", key_figures, order=15))
     dashboard_panels.register(Panel("incidents.linked", "incidents/panels/linked.html", linked, order=50, card=True))
     search_sources.register(search_source("incidents.incident", _("Incidents"), IncidentFilterSet, order=10))
     reference_loaders.register(ReferenceLoader("incidents", reference.load, order=40))

@@ -11,6 +11,7 @@ from hpregister.timeutils import humanize_duration
 from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import filters, forms, tables
+from .kpis import breach_kpis
 from .models import (
     ENDED,
     BreachCount,
@@ -210,7 +211,9 @@ def incident_report(request, pk):
 
 
 def statistics(request):
-    return render(request, "incidents/statistics.html", breach_statistics(request))
+    return render(
+        request, "incidents/statistics.html", {**breach_statistics(request), "kpis": breach_kpis(request.user)}
+    )
 
 
 class BreachCountListView(ObjectListView):

@@ -20,6 +20,7 @@ def latest_approved_period_ids():
 
 class RiskFilterSet(SearchFilterSet):
     search_fields = ("title", "description", "category")
+    fulltext_fields = ("title", "description")
     organisation = organisation_filter()
     level = django_filters.ModelChoiceFilter(
         queryset=LevelBand.objects.filter(scale__is_active=True), method="filter_level", label=_("Level")

@@ -99,3 +99,23 @@ def test_the_admin_reads_in_bokmal_and_filters_by_the_countries_in_use(client, r
     html = page.content.decode()
     assert html.count("?country=") < 20  # the countries in use, not 250
     assert "?country=US" in html and "?country=AQ" not in html
+
+
+def test_the_global_search_finds_by_reference_and_by_word_forms_on_postgresql(login, bob):
+    from django.db import connection
+
+    from tests.factories import make_incident
+
+    incident = make_incident(title="Brudd på taushetsplikten", description="Journalene ble åpnet uten grunn.")
+    client = login(bob)
+
+    def found(text):
+        return [r for group in client.get(reverse("search"), {"q": text}).context["results"] for r in group["found"]]
+
+    assert incident in found(incident.reference)  # "AVVIK-2026-0001"
+    assert incident in found(incident.reference.lower().removeprefix("avvik-"))  # "2026-1"
+    assert incident in found("taushetsplikt")  # inside a word, on every database
+    if connection.vendor == "postgresql":
+        assert incident in found("journaler")  # another form of the word: stemmed full-text search
+    else:
+        assert incident not in found("journaler")  # SQLite: text inside a field only
