@@ -13,6 +13,7 @@ $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	sh scripts/system-deps.sh
 	touch $(STAMP)
 
 install: $(STAMP)

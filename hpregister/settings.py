@@ -246,6 +246,11 @@ ART34_HOURS = int(os.environ.get("ART34_HOURS", "72"))
 POLICE_NOTICE_HOURS = int(os.environ.get("POLICE_NOTICE_HOURS", "72"))
 INFORM_ORGANISATIONS_HOURS = int(os.environ.get("INFORM_ORGANISATIONS_HOURS", "24"))
 
+# PDF documents (the top-10 list, an incident's report to Datatilsynet): a logo from the static files
+# (e.g. "img/logo.png") and the name printed beside it.
+PDF_LOGO = os.environ.get("PDF_LOGO", "")
+PDF_ORGANISATION_NAME = os.environ.get("PDF_ORGANISATION_NAME", "Helseplattformen")
+
 # Art. 28(2): the window to object to a vendor's new or replacing sub-processor.
 SUBPROCESSOR_OBJECTION_DAYS = int(os.environ.get("SUBPROCESSOR_OBJECTION_DAYS", "30"))
 # Evidence uploads: largest size and the allowed types.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.IncidentView.as_view(), name="incident_detail"),
     path("<int:pk>/edit/", views.IncidentEditView.as_view(), name="incident_edit"),
     path("<int:pk>/report/", views.incident_report, name="incident_report"),
+    path("<int:pk>/report/pdf/", views.incident_report_pdf, name="incident_report_pdf"),
     path("<int:pk>/close/", views.incident_close, name="incident_close"),
     path("<int:pk>/withdraw/", views.incident_withdraw, name="incident_withdraw"),
     path("<int:pk>/reopen/", views.incident_reopen, name="incident_reopen"),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hpregister.access import Access
+from hpregister.pdf import pdf_response
 from hpregister.timeutils import humanize_duration
 from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView
 
@@ -197,16 +198,23 @@ def _transition(request, pk, form_class, action, title, button, done):
     )
 
 
-def incident_report(request, pk):
+def _report_context(request, pk) -> dict:
     incident = get_object_or_404(Incident.objects.visible_to(request.user).prefetch_related("organisations"), pk=pk)
-    return render(
-        request,
-        "incidents/incident_report.html",
-        {
-            "title": _("Report to Datatilsynet: %(ref)s") % {"ref": incident.reference},
-            "incident": incident,
-            "report": datatilsynet_report(incident),
-        },
+    return {
+        "title": _("Report to Datatilsynet: %(ref)s") % {"ref": incident.reference},
+        "incident": incident,
+        "report": datatilsynet_report(incident),
+    }
+
+
+def incident_report(request, pk):
+    return render(request, "incidents/incident_report.html", _report_context(request, pk))
+
+
+def incident_report_pdf(request, pk):
+    context = _report_context(request, pk)
+    return pdf_response(
+        request, "incidents/incident_report_pdf.html", context, f"{context['incident'].reference}-datatilsynet"
     )
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.RiskListView.as_view(), name="risk_list"),
     path("add/", views.RiskEditView.as_view(), name="risk_add"),
     path("top10/", views.top10, name="top10"),
+    path("top10/pdf/", views.top10_pdf, name="top10_pdf"),
     path("matrix/", views.heatmap, name="heatmap"),
     path("periods/", views.ReportingPeriodListView.as_view(), name="reportingperiod_list"),
     path("periods/<int:pk>/", views.ReportingPeriodView.as_view(), name="period_detail"),

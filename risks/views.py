@@ -5,12 +5,14 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hpregister.access import Access
 from hpregister.choices import Role
 from hpregister.forms import object_id
+from hpregister.pdf import pdf_response
 from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import filters, forms, tables
@@ -173,8 +175,8 @@ def measure_counts(risk_ids):
     return {row["risk_id"]: row for row in rows}
 
 
-def top10(request):
-    """The top-10 list of a period (default: the latest approved one), printable for a board meeting."""
+def top10_context(request) -> dict:
+    """The top-10 list of a period (default: the latest approved one), for the page and its PDF."""
     periods = ReportingPeriod.objects.visible_to(request.user).select_related("organisation", "approved_by")
     if "period" in request.GET:
         pk = object_id(request.GET["period"])
@@ -191,16 +193,26 @@ def top10(request):
         cell = (entry.residual_probability_id, entry.residual_consequence_id)
         entry.level = matrix.get(cell)
         entry.measure_counts = counts.get(entry.risk_id, {"open": 0, "overdue": 0})
-    return render(
-        request,
-        "risks/top10.html",
-        {
-            "title": _("Top 10 risks"),
-            "period": period,
-            "periods": periods,
-            "entries": entries,
-        },
-    )
+    return {
+        "title": _("Top 10 risks"),
+        "period": period,
+        "periods": periods,
+        "entries": entries,
+        "levels": list(scale.levels.all()) if scale else [],
+    }
+
+
+def top10(request):
+    """The top-10 list, printable for a board meeting, with a PDF for the board's papers."""
+    return render(request, "risks/top10.html", top10_context(request))
+
+
+def top10_pdf(request):
+    context = top10_context(request)
+    if context["period"] is None:
+        raise Http404
+    filename = slugify(f"topp-10-{context['period'].name}") or "topp-10"
+    return pdf_response(request, "risks/top10_pdf.html", context, filename)
 
 
 def heatmap(request):
