@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from hpregister.forms import ScopedModelForm, StyledFormMixin
+from hpregister.uploads import check_upload
 from risks.models import Risk
 
 from .models import Assessment, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
@@ -56,32 +57,6 @@ class GapActionForm(ScopedModelForm):
             .objects.filter(is_active=True, memberships__organisation=self.instance.gap.organisation)
             .distinct()
         )
-
-
-def check_upload(upload) -> str:
-    """Size and type of an evidence file: returns its content type or raises a ValidationError."""
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise forms.ValidationError(
-            _("The file is too large (at most %(mb)d MB).") % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
-        )
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in settings.EVIDENCE_TYPES:
-        raise forms.ValidationError(
-            _("Allowed file types: %(types)s.") % {"types": ", ".join(sorted(settings.EVIDENCE_TYPES))}
-        )
-    head = upload.read(8)
-    upload.seek(0)
-    magic = {
-        ".pdf": b"%PDF",
-        ".png": b"\x89PNG",
-        ".jpg": b"\xff\xd8",
-        ".jpeg": b"\xff\xd8",
-        ".docx": b"PK",
-        ".xlsx": b"PK",
-    }
-    if suffix in magic and not head.startswith(magic[suffix]):
-        raise forms.ValidationError(_("The file's content does not match its type."))
-    return settings.EVIDENCE_TYPES[suffix]
 
 
 class AssessmentForm(ScopedModelForm):

@@ -124,6 +124,7 @@ class AssessmentListView(ObjectListView):
     queryset = Assessment.objects.select_related("obligation", "organisation", "assessed_by")
     table_class = tables.AssessmentTable
     filterset_class = filters.AssessmentFilterSet
+    bulk_fields = ("next_review",)
 
 
 class AssessmentView(ObjectDetailView):
@@ -174,6 +175,7 @@ class GapListView(ObjectListView):
     queryset = Gap.objects.select_related("organisation")
     table_class = tables.GapTable
     filterset_class = filters.GapFilterSet
+    bulk_fields = ("owner",)
 
 
 class GapView(ObjectDetailView):
@@ -218,6 +220,7 @@ class SubProcessorListView(ObjectListView):
     queryset = SubProcessor.objects.all()
     table_class = tables.SubProcessorTable
     filterset_class = filters.SubProcessorFilterSet
+    bulk_fields = ("next_review",)
     template_name = "compliance/subprocessor_list.html"
 
     def get_context_data(self, **kwargs):

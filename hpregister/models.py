@@ -260,3 +260,24 @@ class Measure(ScopedModel):
             raise ValidationError({"done_on": _("Give the date the measure was done.")})
         if self.done_on and self.done_on > timezone.localdate():
             raise ValidationError({"done_on": _("The date cannot be in the future.")})
+
+
+class SavedFilter(models.Model):
+    """A user's named filter of one list (its query string), shown as a link above that list."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters")
+    list_name = models.CharField(_("list"), max_length=100)
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filter"), max_length=2000)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_name", "name"], name="saved_filter_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -264,7 +264,14 @@ EVIDENCE_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".txt": "text/plain",
     ".csv": "text/csv",
+    ".eml": "message/rfc822",
+    ".msg": "application/vnd.ms-outlook",
 }
+# Virus scanning of uploads by ClamAV's daemon, when one is configured (a Unix socket, or host and port).
+CLAMAV_SOCKET = os.environ.get("CLAMAV_SOCKET", "")
+CLAMAV_HOST = os.environ.get("CLAMAV_HOST", "")
+CLAMAV_PORT = int(os.environ.get("CLAMAV_PORT", "3310"))
+CLAMAV_TIMEOUT = float(os.environ.get("CLAMAV_TIMEOUT", "30"))
 
 # --- Tables ---------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "generic/table.html"

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import uuid
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
@@ -25,13 +26,15 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
+from . import bulk
 from .access import Access
+from .bulk import BulkForm
 from .exports import csv_response, record_response, xlsx_response
 from .filters import OrganisationFilterSet, SecurityEventFilterSet
 from .forms import TaskFilterForm
 from .history import display_value, history_entries
 from .inbox import DEFAULT_HORIZON, HORIZONS, my_tasks
-from .models import FormSubmission, Organisation, SecurityEvent
+from .models import FormSubmission, Organisation, SavedFilter, SecurityEvent
 from .registry import dashboard_panels, search_sources, task_sources
 from .tables import LateRowPaginator, OrganisationTable, SecurityEventTable
 
@@ -107,11 +110,32 @@ class ScopedMixin:
 
 
 class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
-    """A sortable, filterable, exportable list (``?_export=csv|xlsx``)."""
+    """A sortable, filterable, exportable list (``?_export=csv|xlsx``), with saved filters, and bulk changes
+    of ``bulk_fields`` (an owner, a review date) on the rows an editor ticks."""
 
     template_name = "generic/object_list.html"
     export_formats = ("csv", "xlsx")
     title = None
+    bulk_fields: tuple[str, ...] = ()
+
+    def bulk_enabled(self) -> bool:
+        return bool(self.bulk_fields) and self.access.can_add(self.get_model()) and not self.exporting()
+
+    def post(self, request, *args, **kwargs):
+        """Apply a bulk change, then show the same list (filters kept)."""
+        if not self.bulk_enabled():
+            raise PermissionDenied
+        form = BulkForm(request.POST, fields=self.bulk_fields, user=request.user)
+        if form.is_valid():
+            changed, skipped = bulk.apply(form, self.get_queryset(), request.user)
+            messages.success(request, _("%(n)d rows changed.") % {"n": changed})
+            if skipped:
+                messages.warning(request, _("%(n)d rows left alone: you may not change them.") % {"n": skipped})
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        return redirect(request.get_full_path())
 
     def get_template_names(self):
         return [self.template_name]
@@ -128,7 +152,11 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         # per_page is read by get_table_pagination (bounded), not by django-tables2 (unbounded).
-        return {"per_page_field": "_per_page"}
+        kwargs = {"per_page_field": "_per_page"}
+        if self.bulk_enabled():
+            kwargs["extra_columns"] = [("select", bulk.SelectColumn())]
+            kwargs["sequence"] = ("select", "...")
+        return kwargs
 
     def get_export_filename(self, export_format):
         return f"{self.get_model()._meta.model_name}s.{export_format}"
@@ -160,6 +188,12 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
         ctx["title"] = self.title or str(self.get_model()._meta.verbose_name_plural).capitalize()
         ctx["export_formats"] = self.export_formats
         ctx["add_url_name"] = self.add_url_name()
+        if self.bulk_enabled():
+            ctx["bulk_form"] = BulkForm(fields=self.bulk_fields, user=self.request.user)
+        name = self.request.resolver_match.view_name if self.request.resolver_match else ""
+        ctx["list_name"] = name
+        ctx["saved_filters"] = SavedFilter.objects.filter(user=self.request.user, list_name=name)
+        ctx["query"] = self.request.GET.urlencode()
         return ctx
 
 
@@ -446,3 +480,48 @@ def csrf_failure(request, reason=""):
     """The form could not be verified (expired, or sent from another site): say so plainly, never the
     reason Django found, in the site's layout."""
     return render(request, "403_csrf.html", status=403)
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(max_length=80, strip=True)
+    list_name = forms.CharField(max_length=100)
+    query = forms.CharField(max_length=2000, required=False)
+
+
+def saved_filter_save(request):
+    """Save the list's current filter under a name (the user's own; the same name replaces it)."""
+    if request.method != "POST":
+        raise PermissionDenied
+    form = SavedFilterForm(request.POST)
+    if not form.is_valid() or not _list_url(form.cleaned_data["list_name"]):
+        messages.error(request, _("Give the filter a name (at most 80 characters)."))
+        return redirect(_list_url(request.POST.get("list_name", "")) or "dashboard")
+    data = form.cleaned_data
+    query = QueryDict(data["query"]).copy()
+    for transient in ("page", "_export", "delimiter"):
+        query.pop(transient, None)
+    SavedFilter.objects.update_or_create(
+        user=request.user, list_name=data["list_name"], name=data["name"], defaults={"query": query.urlencode()}
+    )
+    messages.success(request, _("The filter is saved."))
+    return redirect(f"{_list_url(data['list_name'])}?{query.urlencode()}")
+
+
+def saved_filter_delete(request, pk):
+    saved = get_object_or_404(SavedFilter, pk=pk, user=request.user)
+    if request.method != "POST":
+        raise PermissionDenied
+    url = _list_url(saved.list_name) or reverse("dashboard")
+    saved.delete()  # the user's own shortcut, not a record of the register
+    messages.success(request, _("The saved filter is removed."))
+    return redirect(url)
+
+
+def _list_url(name: str) -> str | None:
+    """The URL of a list view by its name, only for names that are list views of ours."""
+    if not name.endswith("_list"):
+        return None
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from hpregister.admin import ScopedAdmin
 
-from .models import BreachCount, Incident, IncidentMeasure, IncidentOrganisation, Notification
+from .models import BreachCount, CaseEntry, Incident, IncidentMeasure, IncidentOrganisation, Notification
 
 
 class IncidentOrganisationInline(admin.TabularInline):
@@ -43,6 +43,19 @@ class IncidentMeasureAdmin(ScopedAdmin):
     list_display = ["description", "incident", "status", "due_on", "done_on"]
     list_filter = ["status"]
     list_select_related = ["incident"]
+
+
+@admin.register(CaseEntry)
+class CaseEntryAdmin(ScopedAdmin):
+    """The case thread: read in admin; entries are added on the incident's page, where files are checked."""
+
+    list_display = ["incident", "kind", "created_by", "created_at", "name"]
+    list_filter = ["kind"]
+    list_select_related = ["incident", "created_by"]
+    readonly_fields = ["incident", "kind", "text", "file", "name", "content_type", "size", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(BreachCount)

@@ -75,3 +75,11 @@ class IncidentStatus(models.TextChoices):
     NOTIFIED = "notified", _("Notified")
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CaseEntryKind(models.TextChoices):
+    COMMENT = "comment", _("Comment")
+    ALTINN_RECEIPT = "altinn_receipt", _("Receipt from Altinn")
+    LOG_EXTRACT = "log_extract", _("Log extract")
+    EMAIL = "email", _("E-mail")
+    OTHER = "other", _("Other document")

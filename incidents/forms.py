@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from compliance.models import Obligation
 from hpregister.fields import OsloDateTimeField
 from hpregister.forms import ScopedModelForm, StyledFormMixin
+from hpregister.uploads import check_upload
 from risks.models import Risk
 
 from .choices import DataCategory
-from .models import Incident, IncidentMeasure, IncidentOrganisation, Notification
+from .models import CaseEntry, Incident, IncidentMeasure, IncidentOrganisation, Notification
 
 
 class IncidentForm(ScopedModelForm):
@@ -203,3 +204,36 @@ class WithdrawForm(StyledFormMixin, forms.Form):
 
 class ReopenForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CaseEntryForm(ScopedModelForm):
+    """A comment or a document for the case thread; a file is checked (size, type, content, virus scan)."""
+
+    upload = forms.FileField(label=_("File"), required=False, help_text=_("PDF, image, Word, Excel, text or e-mail."))
+
+    class Meta:
+        model = CaseEntry
+        fields = ["kind", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            self.upload_type = check_upload(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("text") or "").strip() and not cleaned.get("upload") and "upload" not in self.errors:
+            self.add_error("text", _("Write a text or attach a file."))
+        return cleaned
+
+    def _post_clean(self):
+        # The checked file joins the entry before the model's own validation (a text or a file).
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            self.instance.file = upload
+            self.instance.name = upload.name[:200]
+            self.instance.content_type = self.upload_type
+            self.instance.size = upload.size
+        super()._post_clean()

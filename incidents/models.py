@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet
 from hpregister.timeutils import OSLO, deadline_after
 
 from .choices import (
+    CaseEntryKind,
     Channel,
     DataCategory,
     HowKnown,
@@ -624,6 +626,54 @@ class IncidentMeasure(Measure):
         super().clean()
         if self.status == MeasureStatus.CANCELLED and not self.cancel_reason.strip():
             raise ValidationError({"cancel_reason": _("Give the reason for cancelling the measure.")})
+
+
+def case_file_path(instance, filename):
+    return f"incidents/{instance.incident_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class CaseEntry(ScopedModel):
+    """One entry of an incident's case thread: a comment, the Altinn receipt, a log extract, an e-mail.
+
+    Entries are added, never edited or deleted by users: the thread is the case's record. A file is served
+    only through a view that checks the reader's access."""
+
+    new_title = _("New entry in the case thread")
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="case_entries", verbose_name=_("incident")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CaseEntryKind.choices, default=CaseEntryKind.COMMENT)
+    text = models.TextField(_("text"), blank=True)
+    file = models.FileField(_("file"), upload_to=case_file_path, blank=True)
+    name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    organisation_path = "incident__organisations"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("case entry")
+        verbose_name_plural = _("case thread")
+        constraints = [
+            models.CheckConstraint(condition=~Q(text="") | ~Q(file=""), name="case_entry_has_text_or_file"),
+        ]
+
+    def __str__(self):
+        return f"{self.incident.reference}: {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return self.incident.get_absolute_url() + f"#case-{self.pk}"
+
+    def clean(self):
+        if not self.text.strip() and not self.file:
+            raise ValidationError({"text": _("Write a text or attach a file.")})
 
 
 def _locked(incident: Incident) -> None:

@@ -20,6 +20,8 @@ urlpatterns = [
         "<int:parent_pk>/notifications/<int:pk>/edit/", views.NotificationEditView.as_view(), name="notification_edit"
     ),
     path("<int:parent_pk>/measures/add/", views.MeasureEditView.as_view(), name="incidentmeasure_add"),
+    path("<int:parent_pk>/case/add/", views.CaseEntryAddView.as_view(), name="caseentry_add"),
+    path("<int:pk>/case/<int:entry_pk>/file/", views.case_file, name="case_file"),
     path("<int:parent_pk>/measures/<int:pk>/edit/", views.MeasureEditView.as_view(), name="incidentmeasure_edit"),
     path(
         "<int:parent_pk>/organisations/<int:pk>/edit/",

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +17,7 @@ from .kpis import breach_kpis
 from .models import (
     ENDED,
     BreachCount,
+    CaseEntry,
     Incident,
     IncidentMeasure,
     IncidentOrganisation,
@@ -44,6 +46,7 @@ class IncidentView(ObjectDetailView):
         gettext_lazy("Notifications"): "notifications",
         gettext_lazy("Measures"): "measures",
         gettext_lazy("Affected organisations"): "affected",
+        gettext_lazy("Case thread"): "case_entries",
     }
 
     def get_context_data(self, **kwargs):
@@ -55,6 +58,7 @@ class IncidentView(ObjectDetailView):
         ctx["notifications"] = incident.notifications.select_related("sent_by")
         ctx["measures"] = incident.measures.select_related("owner")
         ctx["affected"] = incident.affected.select_related("organisation", "informed_by")
+        ctx["case_entries"] = incident.case_entries.select_related("created_by")
         ctx["report"] = datatilsynet_report(incident)
         ctx["ended"] = ended = incident.status in ENDED
         ctx["open_duties"] = [] if ended else incident.open_duties()
@@ -106,6 +110,32 @@ class NotificationEditView(IncidentChildEditView):
 class MeasureEditView(IncidentChildEditView):
     model = IncidentMeasure
     form_class = forms.MeasureForm
+
+
+class CaseEntryAddView(IncidentChildEditView):
+    """Add to the case thread (entries are never edited: the thread is the record)."""
+
+    model = CaseEntry
+    form_class = forms.CaseEntryForm
+
+    def form_valid(self, form):
+        form.instance.created_by = self.request.user
+        return super().form_valid(form)
+
+
+def case_file(request, pk, entry_pk):
+    """A case file is never on a public URL: the reader's access to the incident is checked, then it streams."""
+    entry = get_object_or_404(
+        CaseEntry.objects.filter(incident__in=Incident.objects.visible_to(request.user)).exclude(file=""),
+        incident_id=pk,
+        pk=entry_pk,
+    )
+    response = FileResponse(
+        entry.file.open("rb"), as_attachment=True, filename=entry.name, content_type=entry.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class AffectedOrganisationEditView(IncidentChildEditView):

@@ -35,6 +35,7 @@ class RiskListView(ObjectListView):
     table_class = tables.RiskTable
     filterset_class = filters.RiskFilterSet
     template_name = "risks/risk_list.html"
+    bulk_fields = ("owner", "next_review")
 
     def get_queryset(self):
         return super().get_queryset().with_measure_counts()

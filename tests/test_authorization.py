@@ -6,12 +6,13 @@ A new URL without an entry in MATRIX fails ``test_every_url_has_an_entry``.
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compliance.models import Assessment, Evidence, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
-from hpregister.models import Organisation
-from incidents.models import BreachCount
+from hpregister.models import Organisation, SavedFilter
+from incidents.models import BreachCount, CaseEntry
 from risks.models import ReportingPeriod, Risk
 from tests.factories import assessed, make_incident, measure, notify, oslo
 
@@ -61,6 +62,12 @@ def objects():
         "notification": notification.pk,
         "measure": measure(incident).pk,
         "affected": incident.affected.get().pk,
+        "savedfilter": SavedFilter.objects.create(
+            user=get_user_model().objects.get(username="alice"), list_name="risks:risk_list", name="x", query=""
+        ).pk,
+        "caseentry": CaseEntry.objects.create(
+            incident=incident, kind="email", file=ContentFile(b"From: x", name="mail.eml"), name="mail.eml"
+        ).pk,
         "stolav": Organisation.objects.get(name="St. Olavs hospital HF").pk,
         "gap": Gap.objects.get(code="ARK-1").pk,  # owned by Helseplattformen AS
         "obligation": Obligation.objects.get(code="HOD-1").pk,
@@ -84,6 +91,8 @@ MATRIX = {
     "healthz": ([], expect(200)),
     "search": ([], login_only()),
     "my_tasks": ([], login_only()),
+    "saved_filter_save": ([], login_only(403)),  # POST only
+    "saved_filter_delete": (["savedfilter"], login_only(404, alice=403)),  # alice's own; GET refused
     "account": ([], login_only()),
     "twofactor_setup": ([], login_only()),
     "twofactor_verify": ([], login_only()),
@@ -129,6 +138,7 @@ MATRIX = {
     "risks:risk_list": ([], login_only()),
     "risks:risk_add": ([], login_only(**WRITERS)),
     "risks:top10": ([], login_only()),
+    "risks:top10_pdf": ([], login_only(bob=404, carol=404, nina=404)),  # no period they can see
     "risks:risk_detail": (["risk"], login_only(bob=404, carol=404, nina=404)),
     "risks:risk_edit": (["risk"], login_only(bob=404, carol=404, mona=403, nina=404)),
     "risks:risk_accept": (["risk"], login_only(bob=404, carol=404, nina=404)),  # managers accept too
@@ -149,6 +159,7 @@ MATRIX = {
     "incidents:statistics": ([], login_only()),
     "incidents:incident_detail": (["incident"], login_only(carol=404, nina=404)),
     "incidents:incident_report": (["incident"], login_only(carol=404, nina=404)),
+    "incidents:incident_report_pdf": (["incident"], login_only(carol=404, nina=404)),
     "incidents:incident_edit": (["incident"], INCIDENT_WRITERS),
     "incidents:incident_withdraw": (["incident"], INCIDENT_WRITERS),
     "incidents:incident_close": (["incident"], INCIDENT_WRITERS),  # GET: the confirmation, with the open duties
@@ -156,6 +167,8 @@ MATRIX = {
     "incidents:notification_add": (["incident"], INCIDENT_WRITERS),
     "incidents:notification_edit": (["incident", "notification"], INCIDENT_WRITERS),
     "incidents:incidentmeasure_add": (["incident"], INCIDENT_WRITERS),
+    "incidents:caseentry_add": (["incident"], INCIDENT_WRITERS),
+    "incidents:case_file": (["incident", "caseentry"], login_only(carol=404, nina=404)),
     "incidents:incidentmeasure_edit": (["incident", "measure"], INCIDENT_WRITERS),
     "incidents:incidentorganisation_edit": (["incident", "affected"], INCIDENT_WRITERS),
     "incidents:breachcount_list": ([], login_only()),
