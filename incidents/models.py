@@ -592,6 +592,18 @@ def keep_first_notification(sender, instance: Notification, **kwargs):
     moved_from = getattr(instance, "_loaded_incident_id", None)
     if moved_from not in (None, instance.incident_id):
         Incident(pk=moved_from).sync_first_notification()
+    if kwargs.get("signal") is post_save:
+        instance.incident.refresh_status()
+
+
+def keep_incident_state(sender, instance, created=False, raw=False, **kwargs):
+    """A measure or an affected organisation changed anywhere (the pages, the admin, a script): the incident's
+    status and open-duty flag follow, as they do for its notifications."""
+    if not raw:
+        instance.incident.refresh_status()
+
+
+post_save.connect(keep_incident_state, sender=IncidentOrganisation, dispatch_uid="incident_state_organisation")
 
 
 class IncidentMeasure(Measure):
@@ -626,6 +638,9 @@ class IncidentMeasure(Measure):
         super().clean()
         if self.status == MeasureStatus.CANCELLED and not self.cancel_reason.strip():
             raise ValidationError({"cancel_reason": _("Give the reason for cancelling the measure.")})
+
+
+post_save.connect(keep_incident_state, sender=IncidentMeasure, dispatch_uid="incident_state_measure")
 
 
 def case_file_path(instance, filename):

@@ -304,3 +304,21 @@ def test_withdrawing_asks_with_its_own_words(login, bob):
     incident = settled()
     html = login(bob).get(reverse("incidents:incident_withdraw", args=[incident.pk])).content.decode()
     assert "Trekk tilbake" in html and ">Lagre<" not in html
+
+
+def test_the_status_follows_changes_made_anywhere_the_admin_included():
+    incident = settled()
+    item = measure(incident, due_on=timezone.localdate())  # as the admin's inline saves it
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.MEASURES
+    item.status, item.done_on = "done", timezone.localdate()
+    item.save()
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.NOTIFIED
+    shared = settled(organisations=("St. Olavs hospital HF", "Melhus"))
+    shared.refresh_status()
+    assert Incident.objects.get(pk=shared.pk).follow_up_open
+    for affected in shared.affected.all():
+        affected.informed_at = ago(hours=1)
+        affected.save()
+    assert not Incident.objects.get(pk=shared.pk).follow_up_open
