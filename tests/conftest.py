@@ -137,3 +137,11 @@ def reference_data(transactional_db):
     """Transactional tests flush the database afterwards: put the reference data and personas back first."""
     if not Organisation.objects.exists():
         load_shared_data()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (the key figures are cached for five minutes)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -72,3 +72,14 @@ def test_percentile_is_the_nearest_rank():
     assert percentile([], 0.9) is None
     assert percentile([5], 0.9) == 5
     assert percentile(list(range(1, 11)), 0.9) == 9
+
+
+def test_the_figures_are_computed_once_per_scope_and_five_minutes(bob, mona, breaches, django_assert_num_queries):
+    from django.contrib.auth import get_user_model
+
+    breach_kpis(bob)
+    fresh = get_user_model().objects.get(pk=bob.pk)  # a new request's user
+    with django_assert_num_queries(1):  # the user's memberships; the figures come from the cache
+        again = breach_kpis(fresh)
+    assert again["notified_total"] == 4
+    assert breach_kpis(mona)["notified_total"] == 4  # mona sees St. Olavs too, and more: her own scope
