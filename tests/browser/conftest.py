@@ -80,3 +80,28 @@ def axe_violations(page, impacts=("serious", "critical")):
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+VIEWS = [("nb", 1280), ("nb", 390), ("en", 1280), ("en", 390)]
+
+
+@pytest.fixture(params=VIEWS, ids=[f"{language}-{width}" for language, width in VIEWS])
+def view(request, browser, live_server, reference_data):
+    """A page in one of the four views every journey is tried in: bokmål and English, at 1280 and 390 px."""
+    language, width = request.param
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, locale="nb-NO", timezone_id="Europe/Oslo", accept_downloads=True
+    )
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base = live_server.url
+    page.language, page.width = language, width
+    page.tag = f"{language}-{width}"
+    yield page
+    context.close()
+
+
+def fits(page) -> bool:
+    """No sideways scrolling of the page itself (a table may scroll inside its own box)."""
+    return page.evaluate("document.documentElement.scrollWidth") <= page.width
