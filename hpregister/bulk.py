@@ -78,7 +78,8 @@ def apply(form: BulkForm, queryset, user) -> tuple[int, int]:
     changed = 0
     ids = form.cleaned_data["ids"]
     with transaction.atomic():
-        for record in queryset.filter(pk__in=ids).select_for_update():
+        # of=self: PostgreSQL cannot lock the nullable side of the list's outer joins (select_related).
+        for record in queryset.filter(pk__in=ids).select_for_update(of=("self",)):
             if not access.can_edit(record):
                 continue
             setattr(record, action, value)
