@@ -126,3 +126,26 @@ def test_the_administrator_works_in_the_admin_and_imports_the_sub_processor_list
     assert SubProcessor.objects.get(name="Nordisk Drift AS").status == "proposed"
     assert SubProcessorNotice.objects.filter(name="Nordisk Drift AS").exists()
     assert SubProcessor.objects.get(name="Accenture AS").status == "removed"
+
+
+def test_a_privacy_officer_filters_saves_the_filter_exports_and_changes_rows_in_bulk(view):
+    page = view
+    log_in(page, "alice")
+    page.goto(page.base + reverse("risks:risk_list") + "?q=Lange")
+    page.fill("#id_saved_name", "Ventetid")
+    page.click("form.hp-save-filter button")
+    page.wait_for_selector("a:text-is('Ventetid')")
+    with page.expect_download() as download:
+        page.click("a[href*='_export=csv']:not([href*='delimiter'])")
+    assert b";" in open(download.value.path(), "rb").read().splitlines()[0]
+    page.check("input[name=ids]")
+    page.select_option("#id_action", "next_review")
+    page.fill("#id_next_review", (timezone.localdate() + dt.timedelta(days=60)).isoformat())
+    page.click("#bulk-form button[type=submit]")
+    page.wait_for_selector(".ds-alert")
+    from risks.models import Risk
+
+    risk = Risk.objects.get(title="Lange ventetider")
+    assert risk.next_review == timezone.localdate() + dt.timedelta(days=60)
+    assert risk.history.first().history_change_reason == "Bulk change"
+    checked(page, "risks-bulk")
