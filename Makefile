@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run bench test test-browser test-integration lint messages bench install setup clean
+.PHONY: run serve bench test test-browser test-integration lint messages bench install setup clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -27,6 +27,19 @@ setup: $(STAMP)
 run: setup
 	@echo "HP Register on http://$(HOST):$(PORT)/  (demo users: see README.md; Ctrl-C stops)"
 	$(PY) manage.py devserver $(HOST):$(PORT)
+
+# The production configuration locally: gunicorn (gunicorn.conf.py) with DEBUG off, static files collected
+# and served by WhiteNoise, and the Celery worker and beat as processes of their own. Ctrl-C stops all three.
+serve: setup
+	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-only-$$(hostname)} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 OTP_REQUIRED=$${OTP_REQUIRED:-1} \
+	$(PY) manage.py collectstatic --noinput -v0
+	trap 'kill 0' INT TERM EXIT; \
+	export DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-only-$$(hostname)} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	  SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 GUNICORN_BIND=$(HOST):$(PORT); \
+	$(VENV)/bin/celery -A hpregister worker --loglevel=INFO & \
+	$(VENV)/bin/celery -A hpregister beat --loglevel=INFO --schedule=var/celerybeat-schedule & \
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 test: $(STAMP)
 	$(VENV)/bin/pytest -m "not integration and not browser" -p no:cacheprovider
