@@ -49,12 +49,14 @@ def month_start(day: dt.date, back: int = 0) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def rank_index(count: int, fraction: float) -> int:
+    """Where the nearest-rank percentile sits among ``count`` sorted values."""
+    return min(count - 1, max(0, round(fraction * (count - 1))))
+
+
 def percentile(values: list, fraction: float):
-    """The nearest-rank percentile (what a spreadsheet's PERCENTILE.INC gives for these sizes)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+    """The nearest-rank percentile of a list (the key figures read the same rank from the database)."""
+    return sorted(values)[rank_index(len(values), fraction)] if values else None
 
 
 CACHE_SECONDS = 300
@@ -96,7 +98,7 @@ def compute_kpis(user, now: dt.datetime) -> dict:
         """The nearest-rank percentile, read by the database (sorted there; one row comes back)."""
         if not counts["notified"]:
             return None
-        seconds = ordered[min(counts["notified"] - 1, round(fraction * (counts["notified"] - 1)))]
+        seconds = ordered[rank_index(counts["notified"], fraction)]
         return dt.timedelta(seconds=round(seconds))
 
     overdue_measures = (
