@@ -3,6 +3,7 @@ from django.contrib import admin
 from hpregister.admin import ScopedAdmin
 
 from .models import (
+    AcceptableLevel,
     LevelBand,
     MatrixCell,
     PeriodEntry,
@@ -32,7 +33,7 @@ class MatrixCellInline(admin.TabularInline):
 
 @admin.register(RiskScale)
 class RiskScaleAdmin(ScopedAdmin):
-    list_display = ["name", "version", "is_active"]
+    list_display = ["name", "version", "is_active", "source"]
     inlines = [ScaleStepInline, LevelBandInline, MatrixCellInline]
 
 
@@ -50,7 +51,7 @@ class RiskMeasureInline(admin.TabularInline):
 @admin.register(Risk)
 class RiskAdmin(ScopedAdmin):
     list_display = ["title", "organisation", "residual_probability", "residual_consequence", "status", "next_review"]
-    list_filter = ["status", "treatment", "organisation"]
+    list_filter = ["status", "treatment", "privacy_area", "organisation"]
     search_fields = ["title", "description"]
     list_select_related = ["organisation", "residual_probability", "residual_consequence"]
     inlines = [RiskMeasureInline]
@@ -62,6 +63,14 @@ class RiskMeasureAdmin(ScopedAdmin):
     list_display = ["description", "risk", "status", "due_on", "done_on"]
     list_filter = ["status"]
     list_select_related = ["risk"]
+
+
+@admin.register(AcceptableLevel)
+class AcceptableLevelAdmin(ScopedAdmin):
+    list_display = ["organisation", "area", "level", "approved_by", "approved_at"]
+    list_filter = ["area", "organisation"]
+    list_select_related = ["organisation", "level", "approved_by"]
+    raw_id_fields = ["approved_by"]
 
 
 @admin.register(RiskAcceptance)

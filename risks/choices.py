@@ -20,3 +20,14 @@ class RiskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     MONITORED = "monitored", _("Monitored")
     CLOSED = "closed", _("Closed")
+
+
+class PrivacyArea(models.TextChoices):
+    """The privacy areas a risk belongs to; each organisation sets an acceptable residual level per area."""
+
+    CONFIDENTIALITY = "confidentiality", _("Confidentiality and access")
+    INTEGRITY = "integrity", _("Integrity")
+    AVAILABILITY = "availability", _("Availability")
+    RIGHTS = "rights", _("Data subjects' rights")
+    PROCESSORS = "processors", _("Processors and transfers")
+    GOVERNANCE = "governance", _("Governance and internal control")

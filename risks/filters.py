@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hpregister.filters import SearchFilterSet, organisation_filter
 
-from .choices import Dimension, RiskStatus, Treatment
-from .models import LevelBand, MatrixCell, PeriodEntry, ReportingPeriod, Risk, ScaleStep
+from .choices import Dimension, PrivacyArea, RiskStatus, Treatment
+from .models import AcceptableLevel, LevelBand, MatrixCell, PeriodEntry, ReportingPeriod, Risk, ScaleStep
 
 YES = [("yes", _("Yes"))]
 
@@ -27,6 +27,7 @@ class RiskFilterSet(SearchFilterSet):
     )
     treatment = django_filters.ChoiceFilter(choices=Treatment.choices, label=_("Treatment"))
     status = django_filters.ChoiceFilter(choices=RiskStatus.choices, label=_("Status"))
+    privacy_area = django_filters.ChoiceFilter(choices=PrivacyArea.choices, label=_("Privacy area"))
     review_overdue = django_filters.ChoiceFilter(choices=YES, method="filter_review", label=_("Review overdue"))
     measures_overdue = django_filters.ChoiceFilter(choices=YES, method="filter_measures", label=_("Measures overdue"))
     top10 = django_filters.ChoiceFilter(choices=YES, method="filter_top10", label=_("In the top 10"))
@@ -45,6 +46,7 @@ class RiskFilterSet(SearchFilterSet):
             "level",
             "treatment",
             "status",
+            "privacy_area",
             "review_overdue",
             "measures_overdue",
             "top10",
@@ -77,3 +79,17 @@ class ReportingPeriodFilterSet(SearchFilterSet):
     class Meta:
         model = ReportingPeriod
         fields = ["q", "organisation"]
+
+
+class AcceptableLevelFilterSet(SearchFilterSet):
+    search_fields = ("justification",)
+    organisation = organisation_filter()
+    area = django_filters.ChoiceFilter(choices=PrivacyArea.choices, label=_("Privacy area"))
+    in_force = django_filters.ChoiceFilter(choices=YES, method="filter_in_force", label=_("In force"))
+
+    class Meta:
+        model = AcceptableLevel
+        fields = ["q", "organisation", "area", "in_force"]
+
+    def filter_in_force(self, queryset, name, value):
+        return queryset.filter(in_force=True)

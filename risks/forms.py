@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from compliance.models import Obligation
 from hpregister.forms import ScopedModelForm, StyledFormMixin
+from hpregister.models import Organisation
 
-from .choices import Dimension
-from .models import PeriodEntry, Risk, RiskMeasure, RiskScale, ScaleStep
+from .choices import Dimension, PrivacyArea
+from .models import LevelBand, PeriodEntry, Risk, RiskMeasure, RiskScale, ScaleStep
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -22,7 +23,7 @@ def members_of(organisation_ids):
 
 class RiskForm(ScopedModelForm):
     fieldsets = [
-        (_("The risk"), ["title", "organisation", "description", "category", "owner", "status"]),
+        (_("The risk"), ["title", "organisation", "description", "category", "privacy_area", "owner", "status"]),
         (_("Inherent risk (before measures)"), ["inherent_probability", "inherent_consequence"]),
         (_("Residual risk (after measures)"), ["residual_probability", "residual_consequence"]),
         (_("Treatment and review"), ["treatment", "treatment_justification", "next_review"]),
@@ -36,6 +37,7 @@ class RiskForm(ScopedModelForm):
             "organisation",
             "description",
             "category",
+            "privacy_area",
             "owner",
             "status",
             "inherent_probability",
@@ -87,6 +89,21 @@ class RiskMeasureForm(ScopedModelForm):
 class AcceptanceForm(StyledFormMixin, forms.Form):
     valid_until = forms.DateField(label=_("Accepted until"), widget=DATE)
     justification = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AcceptableLevelForm(StyledFormMixin, forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    area = forms.ChoiceField(label=_("Privacy area"), choices=PrivacyArea.choices)
+    level = forms.ModelChoiceField(
+        label=_("Highest acceptable residual level"),
+        queryset=LevelBand.objects.filter(scale__is_active=True).order_by("rank"),
+        help_text=_("A risk above this level is worked on until it is at the level, or accepted by management."),
+    )
+    justification = forms.CharField(label=_("Justification"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
 
 
 class PeriodEntryForm(ScopedModelForm):

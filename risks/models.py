@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet, count_of
 
-from .choices import Dimension, RiskStatus, Treatment
+from .choices import Dimension, PrivacyArea, RiskStatus, Treatment
 
 
 class RiskScale(models.Model):
@@ -25,6 +25,7 @@ class RiskScale(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     version = models.PositiveSmallIntegerField(_("version"), unique=True)
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=_("Where the bands come from."))
     is_active = models.BooleanField(_("in use for new assessments"), default=False)
 
     history = HistoricalRecords()
@@ -148,6 +149,13 @@ class Risk(ScopedModel):
         verbose_name=_("owner"),
     )
     category = models.CharField(_("category"), max_length=100, blank=True)
+    privacy_area = models.CharField(
+        _("privacy area"),
+        max_length=20,
+        choices=PrivacyArea.choices,
+        blank=True,
+        help_text=_("Decides which acceptable residual level the risk is held to."),
+    )
     residual_probability = models.ForeignKey(
         ScaleStep,
         null=True,
@@ -223,8 +231,47 @@ class Risk(ScopedModel):
                 errors[c if step_p else p] = _("Give both probability and consequence, or neither.")
             elif step_p and step_c and step_p.scale_id != step_c.scale_id:
                 errors[c] = _("Probability and consequence must come from the same scale.")
+        if not errors and self.closing and self.treatment != Treatment.AVOID and self.above_acceptable_level():
+            errors["status"] = self.above_level_message()
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def closing(self) -> bool:
+        """Whether this save would close the risk (it is closed now and was not when it was read)."""
+        if self.status != RiskStatus.CLOSED:
+            return False
+        return self.pk is None or not Risk.objects.filter(pk=self.pk, status=RiskStatus.CLOSED).exists()
+
+    def above_level_message(self) -> str:
+        level, acceptable = self.level(), self.acceptable_level()
+        if level is None:
+            return _("Assess the residual risk first: a risk cannot be closed before it is known to be acceptable.")
+        return _(
+            "The residual risk (%(level)s) is above the acceptable level for %(area)s (%(acceptable)s). "
+            "Keep working on it until it is at that level, or have management accept it."
+        ) % {
+            "level": level.label,
+            "area": self.get_privacy_area_display() or _("risks without a privacy area"),
+            "acceptable": acceptable.level.label if acceptable else _("the matrix's default"),
+        }
+
+    def acceptable_level(self) -> AcceptableLevel | None:
+        """The organisation's current acceptable residual level for this risk's privacy area."""
+        return AcceptableLevel.objects.current(organisation_id=self.organisation_id, area=self.privacy_area)
+
+    def above_acceptable_level(self, level: LevelBand | None = None) -> bool:
+        """Whether the residual risk is still above what its organisation accepts for its area.
+
+        Without a recorded level the matrix decides: a band whose acceptance needs a manager is above it.
+        An unassessed residual risk counts as above: nothing is known to be at the level yet."""
+        level = level if level is not None else self.level()
+        if level is None:
+            return True
+        acceptable = self.acceptable_level()
+        if acceptable is None:
+            return level.acceptance_needs_manager
+        return level.rank > acceptable.level.rank
 
     def level(self, matrix=None, kind="residual") -> LevelBand | None:
         """The matrix level of the residual (or inherent) assessment; pass ``matrix`` in lists."""
@@ -243,6 +290,77 @@ class Risk(ScopedModel):
     def current_acceptance(self):
         today = timezone.localdate()
         return self.acceptances.filter(valid_until__gte=today).order_by("-accepted_at").first()
+
+
+class AcceptableLevelQuerySet(ScopedQuerySet):
+    def current(self, *, organisation_id, area) -> AcceptableLevel | None:
+        return (
+            self.filter(organisation_id=organisation_id, area=area)
+            .select_related("level")
+            .order_by("-approved_at", "-pk")
+            .first()
+        )
+
+    def latest_versions(self):
+        """The current version per (organisation, area): what the list shows by default."""
+        newer = AcceptableLevel.objects.filter(
+            organisation_id=OuterRef("organisation_id"), area=OuterRef("area"), approved_at__gt=OuterRef("approved_at")
+        )
+        return self.exclude(Exists(newer))
+
+
+class AcceptableLevel(ScopedModel):
+    """An organisation's acceptable residual risk level for one privacy area, as management approved it.
+
+    Versioned by adding rows: the newest approval is the one in force, the older ones are its history."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    area = models.CharField(_("privacy area"), max_length=20, choices=PrivacyArea.choices)
+    level = models.ForeignKey(
+        LevelBand,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("highest acceptable residual level"),
+    )
+    justification = models.TextField(_("justification"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = AcceptableLevelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "area", "-approved_at"]
+        verbose_name = _("acceptable level")
+        verbose_name_plural = _("acceptable levels")
+        indexes = [models.Index(fields=["organisation", "area", "-approved_at"], name="acceptablelevel_current")]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.get_area_display()}: {self.level}"
+
+    def get_absolute_url(self):
+        return reverse("risks:acceptablelevel_list") + f"?organisation={self.organisation_id}"
+
+
+def set_acceptable_level(
+    *, organisation, area: str, level: LevelBand, user, justification: str = ""
+) -> AcceptableLevel:
+    """Record a new version of the acceptable level. Management sets it: a manager of the organisation."""
+    from hpregister.access import Access
+    from hpregister.choices import Role
+
+    if not Access.for_user(user).has_role(Role.MANAGER, {organisation.pk}):
+        raise ValidationError(_("Only a manager of the organisation can set its acceptable risk levels."))
+    current = AcceptableLevel.objects.current(organisation_id=organisation.pk, area=area)
+    if current is not None and current.level_id == level.pk:
+        raise ValidationError({"level": _("This is already the acceptable level.")})
+    return AcceptableLevel.objects.create(
+        organisation=organisation, area=area, level=level, approved_by=user, justification=justification.strip()
+    )
 
 
 class RiskAcceptance(ScopedModel):
@@ -540,26 +658,50 @@ class PeriodEntry(ScopedModel):
         super().save(*args, **kwargs)
 
 
-def accept_risk(*, risk: Risk, user, valid_until: dt.date, justification: str) -> RiskAcceptance:
-    """Accept the residual risk as it stands. A level that needs a manager cannot be accepted by a privacy officer."""
+def acceptance_refusal(*, risk: Risk, user, level: LevelBand | None = None) -> str | None:
+    """Why ``user`` may not accept ``risk``'s residual risk as it stands, or None when they may.
+
+    Acceptance follows the owner: a low residual risk is accepted by its owner, a privacy officer or a
+    manager; the middle band by the risk's owner or a manager of its organisation; a red residual, or any
+    residual above the area's acceptable level, only by management."""
     from hpregister.access import Access
     from hpregister.choices import Role
 
     access = Access.for_user(user)
     orgs = {risk.organisation_id}
-    if not (access.has_role(Role.MANAGER, orgs) or access.has_role(Role.PRIVACY_OFFICER, orgs)):
-        raise ValidationError(_("Only the organisation's privacy officers and managers can accept its risks."))
-    if not (risk.residual_probability_id and risk.residual_consequence_id):
-        raise ValidationError(_("Assess the residual risk before accepting it."))
+    is_manager = access.has_role(Role.MANAGER, orgs)
+    is_owner = risk.owner_id is not None and risk.owner_id == user.pk
+    if not (is_manager or is_owner or access.has_role(Role.PRIVACY_OFFICER, orgs)):
+        return _("Only the risk's owner and the organisation's privacy officers and managers can accept its risks.")
+    if level is None:
+        return _("Assess the residual risk before accepting it.")
+    if level.acceptance_needs_manager or risk.above_acceptable_level(level):
+        if not is_manager:
+            return _(
+                "A residual risk at level %(level)s is above what the line may accept: management (a manager "
+                "of the organisation) must accept it."
+            ) % {"level": level.label}
+    elif level.rank > lowest_rank(level.scale_id) and not (is_manager or is_owner):
+        return _("A residual risk at level %(level)s is accepted by the risk's owner or a manager.") % {
+            "level": level.label
+        }
+    return None
+
+
+def lowest_rank(scale_id) -> int:
+    return LevelBand.objects.filter(scale_id=scale_id).order_by("rank").values_list("rank", flat=True).first() or 0
+
+
+def accept_risk(*, risk: Risk, user, valid_until: dt.date, justification: str) -> RiskAcceptance:
+    """Accept the residual risk as it stands, if ``acceptance_refusal`` has nothing against ``user`` doing so."""
+    level = risk.level() if risk.residual_probability_id and risk.residual_consequence_id else None
+    refusal = acceptance_refusal(risk=risk, user=user, level=level)
+    if refusal:
+        raise ValidationError(refusal)
     if not justification.strip():
         raise ValidationError({"justification": _("Justify the acceptance.")})
     if valid_until <= timezone.localdate():
         raise ValidationError({"valid_until": _("The acceptance must be valid until a future date.")})
-    level = risk.level()
-    if level is not None and level.acceptance_needs_manager and not access.has_role(Role.MANAGER, orgs):
-        raise ValidationError(
-            _("A residual risk at level %(level)s must be accepted by a manager.") % {"level": level.label}
-        )
     with transaction.atomic():
         acceptance = RiskAcceptance.objects.create(
             risk=risk,

@@ -48,18 +48,24 @@ RISK6_MEASURES = [
 ]
 
 
-# The default matrix (ours, not from the source: administrators edit it): level by probability x consequence.
+# The default matrix follows the bands KS publishes for a 4 x 4 matrix (score = probability x consequence):
+# green 1-3, yellow 4-6, red 8-16. Administrators edit it as data.
 LEVELS = [(1, "Lav", "#2e7d32", False), (2, "Middels", "#f9a825", False), (3, "Høy", "#c62828", True)]
+SCALE_SOURCE = "KS: risikomatrise 4 × 4 (produkt av sannsynlighet og konsekvens): grønn 1–3, gul 4–6, rød 8–16"
 
 
 def level_for(probability: int, consequence: int) -> int:
     score = probability * consequence
-    return 1 if score <= 3 else 2 if score <= 8 else 3
+    return 1 if score <= 3 else 2 if score <= 6 else 3
 
 
 def load_scales(report: LoadReport) -> dict:
     scale = load_once(
-        report, "risk_scales", "v1", RiskScale, {"name": "Helse Midt-Norge, 4 x 4", "version": 1, "is_active": True}
+        report,
+        "risk_scales",
+        "v1",
+        RiskScale,
+        {"name": "Helse Midt-Norge, 4 x 4", "version": 1, "is_active": True, "source": SCALE_SOURCE},
     )
     steps = {}
     for dimension, labels in SCALES.items():

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hpregister.tables import BaseTable, NullsLastColumn
 
-from .models import ReportingPeriod, Risk, RiskScale
+from .models import AcceptableLevel, ReportingPeriod, Risk, RiskScale
 
 
 def level_chip(band):
@@ -61,3 +61,20 @@ class ReportingPeriodTable(BaseTable):
         model = ReportingPeriod
         fields = ("name", "organisation", "starts_on", "ends_on", "approved_at", "approved_by")
         default_columns = fields
+
+
+class AcceptableLevelTable(BaseTable):
+    organisation = tables.Column(linkify=False)
+    level = tables.Column(verbose_name=_("Highest acceptable residual level"))
+    in_force = tables.BooleanColumn(verbose_name=_("In force"), accessor="in_force", orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = AcceptableLevel
+        fields = ("organisation", "area", "level", "in_force", "approved_by", "approved_at", "justification")
+        default_columns = fields
+
+    def render_level(self, record):
+        return level_chip(record.level)
+
+    def value_level(self, record):
+        return record.level.label

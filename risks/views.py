@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -12,12 +13,14 @@ from django.utils.translation import gettext_lazy
 from hpregister.access import Access
 from hpregister.choices import Role
 from hpregister.forms import object_id
+from hpregister.models import Organisation
 from hpregister.pdf import pdf_response
 from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import filters, forms, tables
-from .choices import Dimension
+from .choices import Dimension, RiskStatus
 from .models import (
+    AcceptableLevel,
     PeriodEntry,
     ReportingPeriod,
     Risk,
@@ -25,7 +28,9 @@ from .models import (
     RiskScale,
     ScaleStep,
     accept_risk,
+    acceptance_refusal,
     prepare_next_period,
+    set_acceptable_level,
 )
 from .notify import notify
 
@@ -92,6 +97,7 @@ class RiskView(ObjectDetailView):
         "owner",
         "description",
         "category",
+        "privacy_area",
         "status",
         "inherent_probability",
         "inherent_consequence",
@@ -106,11 +112,13 @@ class RiskView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         risk = self.object
-        access = Access.for_user(self.request.user)
         periods = list(ReportingPeriod.objects.filter(organisation=risk.organisation).order_by("ends_on"))
+        level = risk.level()
         ctx.update(
             {
-                "level": risk.level(),
+                "level": level,
+                "acceptable_level": risk.acceptable_level(),
+                "above_acceptable_level": risk.status != RiskStatus.CLOSED and risk.above_acceptable_level(level),
                 "inherent_level": risk.level(kind="inherent"),
                 "measures": risk.measures.select_related("owner"),
                 "acceptances": risk.acceptances.select_related("accepted_by", "level", "probability", "consequence"),
@@ -118,7 +126,8 @@ class RiskView(ObjectDetailView):
                 "chart": rank_history_chart(risk, periods),
                 "incidents": risk.incidents.visible_to(self.request.user).order_by("-aware_at")[:20],
                 "gaps": risk.gaps.visible_to(self.request.user),
-                "can_accept": access.has_role(Role.MANAGER, {risk.organisation_id}) or ctx["can_edit"],
+                "can_accept": level is not None
+                and acceptance_refusal(risk=risk, user=self.request.user, level=level) is None,
             }
         )
         return ctx
@@ -139,18 +148,15 @@ class RiskMeasureEditView(ChildObjectEditView):
 def risk_accept(request, pk):
     risk = get_object_or_404(Risk.objects.visible_to(request.user), pk=pk)
     access = Access.for_user(request.user)
-    if not (access.has_role(Role.MANAGER, {risk.organisation_id}) or access.can_edit(risk)):
+    is_owner = risk.owner_id == request.user.pk
+    if not (is_owner or access.has_role(Role.MANAGER, {risk.organisation_id}) or access.can_edit(risk)):
         raise PermissionDenied
     form = forms.AcceptanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             accept_risk(risk=risk, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The residual risk is accepted."))
             return redirect(risk)
@@ -163,6 +169,15 @@ def risk_accept(request, pk):
             "cancel_url": risk.get_absolute_url(),
         },
     )
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    """Put a domain function's ValidationError next to the form's fields (else above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
 def measure_counts(risk_ids):
@@ -254,6 +269,53 @@ def heatmap(request):
             "levels": scale.levels.all(),
             "unassessed": unassessed,
         },
+    )
+
+
+def managed_organisations(user):
+    """The organisations where ``user`` may set the acceptable levels: where they are a manager."""
+    access = Access.for_user(user)
+    if access.is_superuser or Role.MANAGER in access.operator_roles:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=[o for o, roles in access.roles.items() if Role.MANAGER in roles])
+
+
+class AcceptableLevelListView(ObjectListView):
+    queryset = AcceptableLevel.objects.select_related("organisation", "level", "approved_by").annotate(
+        in_force=~Exists(
+            AcceptableLevel.objects.filter(
+                organisation_id=OuterRef("organisation_id"),
+                area=OuterRef("area"),
+                approved_at__gt=OuterRef("approved_at"),
+            )
+        )
+    )
+    table_class = tables.AcceptableLevelTable
+    filterset_class = filters.AcceptableLevelFilterSet
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_add"] = managed_organisations(self.request.user).exists()
+        return ctx
+
+
+def acceptablelevel_add(request):
+    organisations = managed_organisations(request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = forms.AcceptableLevelForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            level = set_acceptable_level(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The acceptable level is recorded."))
+            return redirect(level)
+    return render(
+        request,
+        "generic/object_edit.html",
+        {"form": form, "title": _("Set an acceptable level"), "cancel_url": reverse("risks:acceptablelevel_list")},
     )
 
 

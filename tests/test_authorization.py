@@ -145,6 +145,8 @@ MATRIX = {
     "risks:riskmeasure_add": (["risk"], login_only(bob=404, carol=404, mona=403, nina=404)),
     "risks:riskmeasure_edit": (["risk6", "riskmeasure"], login_only(bob=404, carol=404, mona=403, nina=404)),
     "risks:heatmap": ([], login_only()),
+    "risks:acceptablelevel_list": ([], login_only()),
+    "risks:acceptablelevel_add": ([], login_only(403, mona=200, root=200)),  # management sets the levels
     "risks:reportingperiod_list": ([], login_only()),
     "risks:period_detail": (["period"], login_only(bob=404, carol=404, nina=404)),
     "risks:period_approve": (["period"], RHF_POST_ONLY),  # the matrix's period is approved: frozen
