@@ -18,7 +18,7 @@ from simple_history.models import registered_models
 
 from hpregister.history import history_entries
 from hpregister.models import Profile, ReminderRule
-from risks.models import ReportingPeriod, Risk, accept_risk, prepare_next_period
+from risks.models import LevelBand, ReportingPeriod, Risk, accept_risk, prepare_next_period, set_acceptable_level
 from tests.test_authorization import objects
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +107,7 @@ def one_of_everything(root):
     ReminderRule.objects.create(kind="history-test", thresholds="-3d, 0")
     risk = Risk.objects.filter(residual_probability__isnull=False, residual_consequence__isnull=False).first()
     accept_risk(risk=risk, user=root, valid_until=today + dt.timedelta(days=180), justification="Tolerable for now")
+    set_acceptable_level(organisation=risk.organisation, area="integrity", level=LevelBand.objects.first(), user=root)
 
 
 @pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda model: model._meta.label)
