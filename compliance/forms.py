@@ -57,6 +57,8 @@ class GapActionForm(ScopedModelForm):
             .objects.filter(is_active=True, memberships__organisation=self.instance.gap.organisation)
             .distinct()
         )
+        self.fields["owner"].required = True  # someone is accountable for closing every action
+        self.fields["due_on"].required = True
 
 
 class AssessmentForm(ScopedModelForm):

@@ -1,4 +1,3 @@
-import calendar
 import datetime as dt
 import uuid
 
@@ -16,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from hpregister.choices import MeasureStatus
 from hpregister.fields import NaturalSortKeyField
 from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet
+from hpregister.timeutils import add_months
 
 from .choices import (
     ADEQUACY_DECISIONS,
@@ -154,12 +154,6 @@ class Obligation(ScopedModel):
 
 
 HEALTH_ORGANISATION_KINDS = ["health_trust", "municipality"]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def amend_instrument(
@@ -363,6 +357,7 @@ class GapAction(Measure):
     new_title = _("New remediation action")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
 
     gap = models.ForeignKey(Gap, on_delete=models.PROTECT, related_name="actions", verbose_name=_("gap"))
+    parent_field = "gap"
 
     history = HistoricalRecords()
     organisation_path = "gap__organisation"
@@ -379,6 +374,12 @@ class GapAction(Measure):
 
     def get_absolute_url(self):
         return self.gap.get_absolute_url() + "#actions"
+
+    def reopen_follow_up(self, *, user, reason: str) -> None:
+        if self.gap.status == GapStatus.CLOSED:
+            self.gap.status = GapStatus.IN_PROGRESS
+            self.gap._change_reason = "Reopened: a remediation action did not work"
+            self.gap.save()
 
 
 class SubProcessorQuerySet(ScopedQuerySet):

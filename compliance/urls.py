@@ -1,7 +1,10 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from hpregister.measures import effect_view
+
 from . import views
+from .models import GapAction
 
 app_name = "compliance"
 
@@ -20,6 +23,7 @@ urlpatterns = [
     path("gaps/<int:pk>/edit/", views.GapEditView.as_view(), name="gap_edit"),
     path("gaps/<int:parent_pk>/actions/add/", views.GapActionEditView.as_view(), name="gapaction_add"),
     path("gaps/<int:parent_pk>/actions/<int:pk>/edit/", views.GapActionEditView.as_view(), name="gapaction_edit"),
+    path("gaps/<int:parent_pk>/actions/<int:pk>/effect/", effect_view(GapAction), name="gapaction_effect"),
     path("subprocessors/", views.SubProcessorListView.as_view(), name="subprocessor_list"),
     path("subprocessors/add/", views.SubProcessorEditView.as_view(), name="subprocessor_add"),
     path("subprocessors/import/", views.subprocessor_import, name="subprocessor_import"),

@@ -209,7 +209,17 @@ class MeasureQuerySet(ScopedQuerySet):
 
 
 class Measure(ScopedModel):
-    """A follow-up task (tiltak): the shape shared by incident measures, risk measures and gap actions."""
+    """A follow-up task (tiltak): the shape shared by incident measures, risk measures and gap actions.
+
+    Every measure has an owner accountable for closing it and a due date. When it is done, an effect check
+    follows (``effect_check_due``): someone records whether it worked. One that did not work is open again,
+    with a new due date, and its parent's follow-up reopens (``reopen_follow_up``).
+
+    A subclass names its parent (``parent_field``) and the parent's title field (``parent_title_field``):
+    the measures overview and the effect-check reminders read them."""
+
+    parent_field = ""
+    parent_title_field = "title"
 
     description = models.TextField(_("description"))
     owner = models.ForeignKey(
@@ -218,11 +228,24 @@ class Measure(ScopedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("owner"),
+        verbose_name=_("accountable for closing"),
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    effect_check_due = models.DateField(_("effect check due"), null=True, blank=True, editable=False)
+    effective = models.BooleanField(_("worked"), null=True, editable=False)
+    effect_checked_on = models.DateField(_("effect checked on"), null=True, blank=True, editable=False)
+    effect_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("effect checked by"),
+    )
+    effect_note = models.TextField(_("effect check note"), blank=True, editable=False)
 
     OPEN_STATUSES = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
 
@@ -230,11 +253,23 @@ class Measure(ScopedModel):
 
     class Meta:
         abstract = True
-        # The reminder sweep asks for open measures due before a date: this keeps that a range scan.
-        indexes = [models.Index(fields=["status", "due_on"], name="%(app_label)s_%(class)s_due")]
+        # The reminder sweep asks for open measures due before a date: this keeps that a range scan. The
+        # effect checks waiting are few among all measures: a partial index holds just those.
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="%(app_label)s_%(class)s_due"),
+            models.Index(
+                fields=["effect_check_due"],
+                condition=models.Q(effect_check_due__isnull=False),
+                name="%(class)s_effect",
+            ),
+        ]
 
     def __str__(self):
         return self.description[:80]
+
+    @property
+    def parent(self):
+        return getattr(self, self.parent_field)
 
     @property
     def is_open(self) -> bool:
@@ -253,6 +288,12 @@ class Measure(ScopedModel):
 
         return date_deadline(self.due_on) if self.is_open and self.due_on else None
 
+    @property
+    def effect_deadline(self):
+        from .timeutils import date_deadline
+
+        return date_deadline(self.effect_check_due) if self.effect_check_due else None
+
     def clean(self):
         from django.utils import timezone
 
@@ -260,6 +301,73 @@ class Measure(ScopedModel):
             raise ValidationError({"done_on": _("Give the date the measure was done.")})
         if self.done_on and self.done_on > timezone.localdate():
             raise ValidationError({"done_on": _("The date cannot be in the future.")})
+
+    def save(self, *args, **kwargs):
+        self.schedule_effect_check()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "effect_check_due", "effective"}
+        super().save(*args, **kwargs)
+
+    def schedule_effect_check(self) -> None:
+        """Done and not yet found to work: the effect check falls due EFFECT_CHECK_DAYS after the day it was
+        done (again, after a check found it did not work). Open or cancelled: nothing to check."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        if self.status != MeasureStatus.DONE:
+            self.effect_check_due = None
+            if self.status == MeasureStatus.CANCELLED:
+                self.effective = None
+        elif self.effect_check_due is None and self.effective is not True:  # not checked, or done again
+            done = self.done_on or timezone.localdate()
+            self.effect_check_due = done + dt.timedelta(days=settings.EFFECT_CHECK_DAYS)
+            self.effective = None
+
+    def reminder_title(self) -> str:
+        """What an e-mail or a calendar names the measure by: its parent (a subclass may say less)."""
+        return str(self.parent)
+
+    def effect_refusal(self, worked: bool) -> str | None:
+        """Why the measure cannot be recorded as ``worked`` now (a subclass's rule), or None."""
+        return None
+
+    def reopen_follow_up(self, *, user, reason: str) -> None:
+        """The measure did not work: reopen what it was following up (a subclass's duty)."""
+
+    def check_effect(self, *, user, worked: bool, note: str = "", checked_on=None, new_due_on=None) -> None:
+        """Record the effect check. A measure that did not work opens again with ``new_due_on``."""
+        from django.db import transaction
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        checked_on = checked_on or today
+        if self.status != MeasureStatus.DONE:
+            raise ValidationError(_("Only a measure that is done can have its effect checked."))
+        if checked_on > today:
+            raise ValidationError({"checked_on": _("The date cannot be in the future.")})
+        refusal = self.effect_refusal(worked)
+        if refusal:
+            raise ValidationError({"worked": refusal})
+        if not worked:
+            if not note.strip():
+                raise ValidationError({"note": _("Say what did not work.")})
+            if new_due_on is None or new_due_on < today:
+                raise ValidationError({"new_due_on": _("Give a new due date, today or later.")})
+        with transaction.atomic():
+            self.effective = worked
+            self.effect_checked_on = checked_on
+            self.effect_checked_by = user
+            self.effect_note = note.strip()
+            self.effect_check_due = None
+            if not worked:
+                self.status = MeasureStatus.IN_PROGRESS
+                self.done_on = None
+                self.due_on = new_due_on
+            self._change_reason = "Effect checked: worked" if worked else "Effect checked: did not work"
+            self.save()
+            if not worked:
+                self.reopen_follow_up(user=user, reason=note.strip())
 
 
 class SavedFilter(models.Model):

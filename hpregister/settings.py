@@ -245,6 +245,10 @@ FINAL_NOTIFICATION_DAYS = int(os.environ.get("FINAL_NOTIFICATION_DAYS", "30"))
 ART34_HOURS = int(os.environ.get("ART34_HOURS", "72"))
 POLICE_NOTICE_HOURS = int(os.environ.get("POLICE_NOTICE_HOURS", "72"))
 INFORM_ORGANISATIONS_HOURS = int(os.environ.get("INFORM_ORGANISATIONS_HOURS", "24"))
+# Follow-through (#16): a done measure's effect is checked this many days later; a new incident shows the
+# earlier ones of the same root cause and system within this many months.
+EFFECT_CHECK_DAYS = int(os.environ.get("EFFECT_CHECK_DAYS", "90"))
+RECURRENCE_MONTHS = int(os.environ.get("RECURRENCE_MONTHS", "12"))
 
 # PDF documents (the top-10 list, an incident's report to Datatilsynet): a logo from the static files
 # (e.g. "img/logo.png") and the name printed beside it.

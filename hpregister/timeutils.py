@@ -5,6 +5,7 @@ Legal deadlines count elapsed hours on UTC instants (``deadline_after``), never 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -61,6 +62,13 @@ def humanize_duration(delta: dt.timedelta) -> str:
         parts.append(_("%(n)d h") % {"n": hours})
     parts.append(_("%(n)d min") % {"n": minutes})
     return " ".join(parts)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (or earlier), the month's last day where it is shorter."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def date_deadline(day: dt.date) -> dt.datetime:

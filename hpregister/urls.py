@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import account, passwords, twofactor, views
+from . import account, measures, passwords, twofactor, views
 from .forms import LoginForm
 
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("search/", views.search, name="search"),
     path("tasks/", views.tasks, name="my_tasks"),
+    path("measures/", measures.overview, name="measure_list"),
     path("saved-filters/", views.saved_filter_save, name="saved_filter_save"),
     path("saved-filters/<int:pk>/delete/", views.saved_filter_delete, name="saved_filter_delete"),
     path(

@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from hpregister.admin import ScopedAdmin
 
-from .models import BreachCount, CaseEntry, Incident, IncidentMeasure, IncidentOrganisation, Notification
+from .models import (
+    BreachCount,
+    CaseEntry,
+    Incident,
+    IncidentMeasure,
+    IncidentOrganisation,
+    Notification,
+    RootCause,
+)
 
 
 class IncidentOrganisationInline(admin.TabularInline):
@@ -24,11 +32,21 @@ class IncidentMeasureInline(admin.TabularInline):
 @admin.register(Incident)
 class IncidentAdmin(ScopedAdmin):
     list_display = ["reference", "title", "category", "aware_at", "risk_level", "status"]
-    list_filter = ["status", "category", "risk_level"]
-    search_fields = ["title", "description"]
+    list_filter = ["status", "category", "root_cause", "risk_level"]
+    search_fields = ["title", "description", "system"]
     readonly_fields = ["year", "number", "created_at", "created_by"]
     inlines = [IncidentOrganisationInline, NotificationInline, IncidentMeasureInline]
     filter_horizontal = ["risks", "obligations"]
+    raw_id_fields = ["recurrence_of"]  # a self-relation over the whole register: never a select of every breach
+
+
+@admin.register(RootCause)
+class RootCauseAdmin(ScopedAdmin):
+    list_display = ["name", "risk", "is_active", "order"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "description"]
+    list_select_related = ["risk"]
+    raw_id_fields = ["risk"]
 
 
 @admin.register(Notification)
@@ -60,5 +78,5 @@ class CaseEntryAdmin(ScopedAdmin):
 
 @admin.register(BreachCount)
 class BreachCountAdmin(ScopedAdmin):
-    list_display = ["year", "category", "count", "period_note"]
-    list_filter = ["year", "category"]
+    list_display = ["year", "category", "root_cause", "count", "period_note"]
+    list_filter = ["year", "category", "root_cause"]

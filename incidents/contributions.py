@@ -3,6 +3,7 @@ data."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,7 @@ from . import bench, reference
 from .filters import IncidentFilterSet
 from .kpis import breach_kpis
 from .models import ENDED, NOTIFICATION_HOURS, Incident, IncidentMeasure
+from .recurrence import recurring_patterns
 
 
 def clock(request) -> dict:
@@ -136,6 +138,13 @@ def follow_up_source(name, label, code, order):
     return TaskSource(name, label, tasks, order)
 
 
+def recurring(request) -> dict | None:
+    """Root causes that keep coming back: for the managers and privacy officers who must stop them."""
+    if not Access.for_user(request.user).is_member:
+        return None
+    return {"patterns": recurring_patterns(request.user), "months": settings.RECURRENCE_MONTHS}
+
+
 def key_figures(request) -> dict | None:
     if not Access.for_user(request.user).is_member:
         return None
@@ -146,6 +155,9 @@ def register() -> None:
     dashboard_panels.register(Panel("incidents.clock", "incidents/panels/clock.html", clock, order=10))
     dashboard_panels.register(Panel("incidents.kpis", "incidents/panels/kpis.html", key_figures, order=15))
     dashboard_panels.register(Panel("incidents.linked", "incidents/panels/linked.html", linked, order=50, card=True))
+    dashboard_panels.register(
+        Panel("incidents.recurring", "incidents/panels/recurring.html", recurring, order=52, card=True)
+    )
     search_sources.register(search_source("incidents.incident", _("Incidents"), IncidentFilterSet, order=10))
     reference_loaders.register(ReferenceLoader("incidents", reference.load, order=40))
     task_sources.register(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hpregister.filters import SearchFilterSet, organisation_filter
 
 from .choices import IncidentCategory, IncidentStatus
-from .models import NOTIFICATION_HOURS, BreachCount, Incident, IncidentMeasure
+from .models import NOTIFICATION_HOURS, BreachCount, Incident, IncidentMeasure, RootCause
 
 CLOCK_FLAGS = [
     ("due_24h", _("Deadline within 24 h")),
@@ -38,6 +38,11 @@ class IncidentFilterSet(SearchFilterSet):
         choices=IncidentStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
     )
     category = django_filters.ChoiceFilter(choices=IncidentCategory.choices, label=_("Category"))
+    root_cause = django_filters.ModelChoiceFilter(queryset=RootCause.objects.all(), label=_("Root cause"))
+    system = django_filters.CharFilter(lookup_expr="icontains", label=_("Affected system or module"))
+    recurring = django_filters.ChoiceFilter(
+        choices=[("yes", _("Yes"))], method="filter_recurring", label=_("Recurrence of an earlier breach")
+    )
     organisation = organisation_filter(field_name="organisations")
     year = django_filters.NumberFilter(label=_("Year"))
     aware_after = django_filters.DateFilter(
@@ -55,7 +60,24 @@ class IncidentFilterSet(SearchFilterSet):
 
     class Meta:
         model = Incident
-        fields = ["q", "status", "category", "organisation", "year", "aware_after", "aware_before", "clock", "notified"]
+        fields = [
+            "q",
+            "status",
+            "category",
+            "root_cause",
+            "system",
+            "recurring",
+            "organisation",
+            "year",
+            "aware_after",
+            "aware_before",
+            "clock",
+            "notified",
+        ]
+
+    def filter_recurring(self, queryset, name, value):
+        links = Incident.recurrence_of.through.objects.values("from_incident_id")
+        return queryset.filter(pk__in=links)
 
     def filter_notified(self, queryset, name, values):
         """Notified within the 72 hours, or after them (the first notification against awareness)."""
@@ -88,7 +110,17 @@ class BreachCountFilterSet(SearchFilterSet):
     search_fields = ("period_note", "source")
     year = django_filters.NumberFilter(label=_("Year"))
     category = django_filters.ChoiceFilter(choices=IncidentCategory.choices, label=_("Category"))
+    root_cause = django_filters.ModelChoiceFilter(queryset=RootCause.objects.all(), label=_("Root cause"))
 
     class Meta:
         model = BreachCount
-        fields = ["q", "year", "category"]
+        fields = ["q", "year", "category", "root_cause"]
+
+
+class RootCauseFilterSet(SearchFilterSet):
+    search_fields = ("name", "description")
+    is_active = django_filters.BooleanFilter(label=_("In use"))
+
+    class Meta:
+        model = RootCause
+        fields = ["q", "is_active"]

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from compliance.models import Obligation
@@ -9,7 +10,7 @@ from hpregister.uploads import check_upload
 from risks.models import Risk
 
 from .choices import DataCategory
-from .models import CaseEntry, Incident, IncidentMeasure, IncidentOrganisation, Notification
+from .models import CaseEntry, Incident, IncidentMeasure, IncidentOrganisation, Notification, RootCause
 
 
 class IncidentForm(ScopedModelForm):
@@ -38,6 +39,8 @@ class IncidentForm(ScopedModelForm):
                 "description",
                 "main_cause",
                 "category",
+                "root_cause",
+                "system",
                 "breach_confidentiality",
                 "breach_integrity",
                 "breach_availability",
@@ -81,6 +84,8 @@ class IncidentForm(ScopedModelForm):
             "description",
             "main_cause",
             "category",
+            "root_cause",
+            "system",
             "breach_confidentiality",
             "breach_integrity",
             "breach_availability",
@@ -135,6 +140,10 @@ class IncidentForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["risks"].queryset = Risk.objects.visible_to(self.user)
         self.fields["obligations"].queryset = Obligation.objects.visible_to(self.user)
+        # A cause no longer in use stays on the breaches that have it, and is offered for no new one.
+        self.fields["root_cause"].queryset = RootCause.objects.filter(
+            Q(is_active=True) | Q(pk=self.instance.root_cause_id)
+        )
         self.fields["organisations"].help_text = _("Tick every organisation whose patients or staff are affected.")
         self.fields["risks"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose more than one.")
         choices = self.fields["organisations"].queryset
@@ -171,6 +180,7 @@ class MeasureForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["due_on"].required = True
+        self.fields["owner"].required = True  # someone is accountable for closing every measure
         # Owners: people in the incident's organisations or at Helseplattformen AS.
         incident = self.instance.incident
         self.fields["owner"].queryset = (
@@ -237,3 +247,10 @@ class CaseEntryForm(ScopedModelForm):
             self.instance.content_type = self.upload_type
             self.instance.size = upload.size
         super()._post_clean()
+
+
+class RootCauseForm(ScopedModelForm):
+    class Meta:
+        model = RootCause
+        fields = ["name", "description", "risk", "is_active", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}

@@ -38,6 +38,39 @@ SUBJECT_EXCEPTIONS = [SubjectsDecision.UNINTELLIGIBLE, SubjectsDecision.RISK_REM
 ENDED = [IncidentStatus.CLOSED, IncidentStatus.WITHDRAWN]
 
 
+class RootCause(ScopedModel):
+    """Why breaches happen (access-control set-up, a system error, …): data the operator maintains. A cause
+    can point at the risk in the register that such breaches realise (the inherent risk)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    risk = models.ForeignKey(
+        "risks.Risk",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="root_causes",
+        verbose_name=_("inherent risk"),
+        help_text=_("The risk in the register that breaches of this cause realise."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    history = HistoricalRecords()
+    organisation_path = None  # register-wide: every member reads them, the operator maintains them
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("root cause")
+        verbose_name_plural = _("root causes")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("incidents:rootcause_detail", args=[self.pk])
+
+
 @dataclass(frozen=True)
 class OpenDuty:
     """A duty of a breach not met yet: what to do and the page to do it on. ``follow_up`` marks the duties
@@ -91,6 +124,17 @@ class Incident(ScopedModel):
     description = models.TextField(_("what happened and how"))
     main_cause = models.TextField(_("main cause"), blank=True)
     category = models.CharField(_("category"), max_length=30, choices=IncidentCategory.choices)
+    root_cause = models.ForeignKey(
+        RootCause,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("root cause"),
+    )
+    system = models.CharField(
+        _("affected system or module"), max_length=200, blank=True, help_text=_("For example Epic Hyperspace, MyChart.")
+    )
     breach_confidentiality = models.BooleanField(_("confidentiality breach"), default=False)
     breach_integrity = models.BooleanField(_("integrity breach"), default=False)
     breach_availability = models.BooleanField(_("availability breach"), default=False)
@@ -135,6 +179,14 @@ class Incident(ScopedModel):
 
     # Links and lifecycle
     risks = models.ManyToManyField("risks.Risk", blank=True, related_name="incidents", verbose_name=_("risks"))
+    recurrence_of = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="recurrences",
+        verbose_name=_("recurrence of"),
+        help_text=_("Earlier breaches this one repeats: their measures did not work."),
+    )
     obligations = models.ManyToManyField(
         "compliance.Obligation", blank=True, related_name="incidents", verbose_name=_("duties it shows a failure of")
     )
@@ -176,7 +228,8 @@ class Incident(ScopedModel):
     )
 
     history = HistoricalRecords(
-        m2m_fields=[risks, obligations], excluded_fields=["first_notified_at", "clock_running", "follow_up_open"]
+        m2m_fields=[risks, obligations, recurrence_of],
+        excluded_fields=["first_notified_at", "clock_running", "follow_up_open"],
     )
 
     objects = IncidentQuerySet.as_manager()
@@ -202,6 +255,7 @@ class Incident(ScopedModel):
             models.Index(fields=["aware_at", "id"], name="incident_aware_at"),  # the default order, both ways
             models.Index(fields=["aware_at"], condition=Q(clock_running=True), name="incident_clock_running"),
             models.Index(fields=["aware_at"], condition=Q(follow_up_open=True), name="incident_follow_up_open"),
+            models.Index(fields=["root_cause", "aware_at"], name="incident_root_cause"),  # recurrence, filters
         ]
 
     def __str__(self):
@@ -608,6 +662,7 @@ post_save.connect(keep_incident_state, sender=IncidentOrganisation, dispatch_uid
 
 class IncidentMeasure(Measure):
     new_title = _("New measure")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
+    parent_field = "incident"
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="measures", verbose_name=_("incident")
     )
@@ -638,6 +693,18 @@ class IncidentMeasure(Measure):
         super().clean()
         if self.status == MeasureStatus.CANCELLED and not self.cancel_reason.strip():
             raise ValidationError({"cancel_reason": _("Give the reason for cancelling the measure.")})
+
+    def reminder_title(self) -> str:
+        return self.incident.reference  # never the breach's title in an inbox
+
+    def reopen_follow_up(self, *, user, reason: str) -> None:
+        """A measure that did not work reopens its closed breach: the follow-up is not over."""
+        if self.incident.status == IncidentStatus.CLOSED:
+            reopen_incident(
+                incident=self.incident,
+                user=user,
+                reason=str(_("A measure did not work: %(reason)s")) % {"reason": reason},
+            )
 
 
 post_save.connect(keep_incident_state, sender=IncidentMeasure, dispatch_uid="incident_state_measure")
@@ -756,6 +823,9 @@ class BreachCount(ScopedModel):
 
     year = models.PositiveSmallIntegerField(_("year"))
     category = models.CharField(_("category"), max_length=30, choices=IncidentCategory.choices)
+    root_cause = models.ForeignKey(
+        RootCause, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("root cause")
+    )
     count = models.PositiveIntegerField(_("count"))
     period_note = models.CharField(_("period"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)

@@ -12,7 +12,7 @@ from hpregister.forms import StyledFormMixin
 from hpregister.timeutils import OSLO
 
 from .choices import IncidentCategory, IncidentStatus
-from .models import BreachCount, Incident
+from .models import BreachCount, Incident, RootCause
 
 # Distinct in hue and lightness, so neighbouring segments differ in greyscale too.
 PALETTE = ["#1e3a8a", "#f59e0b", "#0f766e", "#be185d", "#6b7280", "#84cc16", "#7c3aed"]
@@ -21,6 +21,7 @@ CHART = {"width": 720, "height": 320, "left": 48, "bottom": 40, "top": 16, "bar"
 
 class StatisticsFilter(StyledFormMixin, forms.Form):
     organisation = forms.ModelChoiceField(queryset=None, required=False, label=_("Organisation"))
+    root_cause = forms.ModelChoiceField(queryset=RootCause.objects.all(), required=False, label=_("Root cause"))
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,9 +31,14 @@ class StatisticsFilter(StyledFormMixin, forms.Form):
 def breach_statistics(request) -> dict:
     form = StatisticsFilter(request.GET or None, request=request)
     organisation = form.cleaned_data.get("organisation") if form.is_valid() else None
+    root_cause = form.cleaned_data.get("root_cause") if form.is_valid() else None
     incidents = Incident.objects.visible_to(request.user).exclude(status=IncidentStatus.WITHDRAWN)
     if organisation:
         incidents = incidents.filter(organisations=organisation)
+    historical = BreachCount.objects.visible_to(request.user)
+    if root_cause:
+        incidents = incidents.filter(root_cause=root_cause)
+        historical = historical.filter(root_cause=root_cause)
     live = (
         incidents.annotate(aware_year=ExtractYear("aware_at", tzinfo=OSLO))
         .values("aware_year", "category")
@@ -43,7 +49,7 @@ def breach_statistics(request) -> dict:
         counts.setdefault((row["aware_year"], row["category"]), {"live": 0, "historical": 0})["live"] += row["n"]
     # The historical figures are platform-wide: they cannot be split by organisation.
     if organisation is None:
-        for row in BreachCount.objects.visible_to(request.user).values("year", "category", "count"):
+        for row in historical.values("year", "category", "count"):
             counts.setdefault((row["year"], row["category"]), {"live": 0, "historical": 0})["historical"] += row[
                 "count"
             ]

@@ -1,11 +1,12 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hpregister.tables import BaseTable, LocalDateTimeColumn
 from hpregister.timeutils import humanize_duration
 
-from .models import BreachCount, Incident
+from .models import BreachCount, Incident, RootCause
 
 CLOCK_LABELS = {
     "notified": _("Notified"),
@@ -32,6 +33,7 @@ class IncidentTable(BaseTable):
             "title",
             "organisations",
             "category",
+            "root_cause",
             "aware_at",
             "deadline",
             "time_left",
@@ -74,5 +76,19 @@ class BreachCountTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = BreachCount
-        fields = ("year", "category", "count", "period_note")
+        fields = ("year", "category", "root_cause", "count", "period_note")
         default_columns = fields
+
+
+class RootCauseTable(BaseTable):
+    name = tables.Column(linkify=True)
+    incidents = tables.Column(verbose_name=_("Incidents"), accessor="pk", orderable=False, exclude_from_export=True)
+
+    class Meta(BaseTable.Meta):
+        model = RootCause
+        fields = ("name", "description", "risk", "incidents", "is_active", "order")
+        default_columns = fields
+
+    def render_incidents(self, value):
+        url = reverse("incidents:incident_list") + f"?root_cause={value}"
+        return format_html('<a class="ds-link" href="{}">{}</a>', url, _("Show the incidents"))

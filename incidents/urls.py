@@ -1,6 +1,9 @@
 from django.urls import path
 
+from hpregister.measures import effect_view
+
 from . import views
+from .models import IncidentMeasure
 
 app_name = "incidents"
 
@@ -23,11 +26,17 @@ urlpatterns = [
     path("<int:parent_pk>/case/add/", views.CaseEntryAddView.as_view(), name="caseentry_add"),
     path("<int:pk>/case/<int:entry_pk>/file/", views.case_file, name="case_file"),
     path("<int:parent_pk>/measures/<int:pk>/edit/", views.MeasureEditView.as_view(), name="incidentmeasure_edit"),
+    path("<int:parent_pk>/measures/<int:pk>/effect/", effect_view(IncidentMeasure), name="incidentmeasure_effect"),
     path(
         "<int:parent_pk>/organisations/<int:pk>/edit/",
         views.AffectedOrganisationEditView.as_view(),
         name="incidentorganisation_edit",
     ),
+    path("<int:pk>/recurrences/", views.incident_recurrences, name="incident_recurrences"),
+    path("root-causes/", views.RootCauseListView.as_view(), name="rootcause_list"),
+    path("root-causes/add/", views.RootCauseEditView.as_view(), name="rootcause_add"),
+    path("root-causes/<int:pk>/", views.RootCauseView.as_view(), name="rootcause_detail"),
+    path("root-causes/<int:pk>/edit/", views.RootCauseEditView.as_view(), name="rootcause_edit"),
     path("counts/", views.BreachCountListView.as_view(), name="breachcount_list"),
     path("counts/<int:pk>/", views.BreachCountView.as_view(), name="breachcount_detail"),
 ]

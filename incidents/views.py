@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hpregister.access import Access
+from hpregister.forms import object_id
 from hpregister.pdf import pdf_response
 from hpregister.timeutils import humanize_duration
 from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView
@@ -22,10 +24,12 @@ from .models import (
     IncidentMeasure,
     IncidentOrganisation,
     Notification,
+    RootCause,
     close_incident,
     reopen_incident,
     withdraw_incident,
 )
+from .recurrence import link_recurrences, recurrence_candidates
 from .report import datatilsynet_report
 from .statistics import breach_statistics
 
@@ -33,7 +37,9 @@ from .statistics import breach_statistics
 class IncidentListView(ObjectListView):
     # to_attr: a plain list per incident, without a related manager and a queryset clone per row (an export
     # of 100 000 incidents spent half its time there).
-    queryset = Incident.objects.prefetch_related(Prefetch("organisations", to_attr="organisation_list"))
+    queryset = Incident.objects.select_related("root_cause").prefetch_related(
+        Prefetch("organisations", to_attr="organisation_list")
+    )
     table_class = tables.IncidentTable
     filterset_class = filters.IncidentFilterSet
     template_name = "incidents/incident_list.html"
@@ -62,6 +68,10 @@ class IncidentView(ObjectDetailView):
         ctx["report"] = datatilsynet_report(incident)
         ctx["ended"] = ended = incident.status in ENDED
         ctx["open_duties"] = [] if ended else incident.open_duties()
+        ctx["recurrence_of"] = incident.recurrence_of.visible_to(self.request.user).order_by("-aware_at")
+        ctx["recurrences"] = incident.recurrences.visible_to(self.request.user).order_by("-aware_at")
+        ctx["recurrence_candidates"] = recurrence_candidates(incident, self.request.user) if not ended else []
+        ctx["recurrence_months"] = settings.RECURRENCE_MONTHS
         return ctx
 
 
@@ -255,11 +265,52 @@ def statistics(request):
 
 
 class BreachCountListView(ObjectListView):
-    queryset = BreachCount.objects.all()
+    queryset = BreachCount.objects.select_related("root_cause")
     table_class = tables.BreachCountTable
     filterset_class = filters.BreachCountFilterSet
 
 
 class BreachCountView(ObjectDetailView):
     model = BreachCount
-    fields = ["year", "category", "count", "period_note", "source"]
+    fields = ["year", "category", "root_cause", "count", "period_note", "source"]
+
+
+class RootCauseListView(ObjectListView):
+    queryset = RootCause.objects.select_related("risk")
+    table_class = tables.RootCauseTable
+    filterset_class = filters.RootCauseFilterSet
+
+
+class RootCauseView(ObjectDetailView):
+    model = RootCause
+    queryset = RootCause.objects.select_related("risk")
+    fields = ["name", "description", "risk", "is_active", "order"]
+
+
+class RootCauseEditView(ObjectEditView):
+    model = RootCause
+    form_class = forms.RootCauseForm
+
+
+def incident_recurrences(request, pk):
+    """Link the earlier breaches this one repeats (POST, from the incident's page)."""
+    incident = _editable_incident(request, pk)
+    if request.method != "POST":
+        return redirect(incident)
+    ids = [object_id(value) for value in request.POST.getlist("earlier")]
+    earlier = list(recurrence_candidates(incident, request.user, limit=100).filter(pk__in=[i for i in ids if i]))
+    if not earlier:
+        messages.error(request, _("Tick the earlier breaches this one repeats."))
+        return redirect(incident)
+    try:
+        reopened = link_recurrences(incident=incident, earlier=earlier, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Linked %(n)d earlier breaches. %(m)d of their measures did not work and are open again.")
+            % {"n": len(earlier), "m": reopened},
+        )
+    return redirect(incident)

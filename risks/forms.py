@@ -84,6 +84,7 @@ class RiskMeasureForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members_of([self.instance.risk.organisation_id])
         self.fields["due_on"].required = True
+        self.fields["owner"].required = True  # someone is accountable for closing every measure
 
 
 class AcceptanceForm(StyledFormMixin, forms.Form):

@@ -395,6 +395,7 @@ class RiskAcceptance(ScopedModel):
 
 class RiskMeasure(Measure):
     new_title = _("New risk measure")  # the add form's title (bokmål: "Nytt"/"Ny" by gender)
+    parent_field = "risk"
     risk = models.ForeignKey(Risk, on_delete=models.PROTECT, related_name="measures", verbose_name=_("risk"))
     responsible = models.CharField(_("responsible"), max_length=200, blank=True)
 
@@ -408,6 +409,20 @@ class RiskMeasure(Measure):
 
     def get_absolute_url(self):
         return self.risk.get_absolute_url() + "#measures"
+
+    def effect_refusal(self, worked: bool) -> str | None:
+        if worked and self.risk.above_acceptable_level():
+            return _(
+                "The risk is still above its acceptable level: record the lower residual risk on the risk first, "
+                "or record that the measure did not work."
+            )
+        return None
+
+    def reopen_follow_up(self, *, user, reason: str) -> None:
+        if self.risk.status == RiskStatus.CLOSED:
+            self.risk.status = RiskStatus.OPEN
+            self.risk._change_reason = "Reopened: a measure did not work"
+            self.risk.save()
 
 
 class ReportingPeriodQuerySet(ScopedQuerySet):

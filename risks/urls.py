@@ -1,6 +1,9 @@
 from django.urls import path
 
+from hpregister.measures import effect_view
+
 from . import views
+from .models import RiskMeasure
 
 app_name = "risks"
 
@@ -28,4 +31,5 @@ urlpatterns = [
     path("<int:pk>/accept/", views.risk_accept, name="risk_accept"),
     path("<int:parent_pk>/measures/add/", views.RiskMeasureEditView.as_view(), name="riskmeasure_add"),
     path("<int:parent_pk>/measures/<int:pk>/edit/", views.RiskMeasureEditView.as_view(), name="riskmeasure_edit"),
+    path("<int:parent_pk>/measures/<int:pk>/effect/", effect_view(RiskMeasure), name="riskmeasure_effect"),
 ]

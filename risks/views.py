@@ -114,6 +114,7 @@ class RiskView(ObjectDetailView):
         risk = self.object
         periods = list(ReportingPeriod.objects.filter(organisation=risk.organisation).order_by("ends_on"))
         level = risk.level()
+        root_causes = list(risk.root_causes.all())
         ctx.update(
             {
                 "level": level,
@@ -126,11 +127,36 @@ class RiskView(ObjectDetailView):
                 "chart": rank_history_chart(risk, periods),
                 "incidents": risk.incidents.visible_to(self.request.user).order_by("-aware_at")[:20],
                 "gaps": risk.gaps.visible_to(self.request.user),
+                "root_causes": root_causes,
+                "realised": realised_per_period(risk, root_causes, periods, self.request.user),
                 "can_accept": level is not None
                 and acceptance_refusal(risk=risk, user=self.request.user, level=level) is None,
             }
         )
         return ctx
+
+
+def realised_per_period(risk, root_causes, periods, user) -> list:
+    """[(period, breaches)]: the breaches the user can see whose root cause points at ``risk``, counted per
+    reporting period of its organisation by awareness date. One query, through the reverse relations."""
+    if not root_causes or not periods:
+        return []
+    access = Access.for_user(user)
+    incident = "root_causes__incidents"
+    scope = ~Q(**{f"{incident}__status": "withdrawn"})
+    if not access.sees_all:
+        scope &= Q(**{f"{incident}__organisations__in": access.organisation_ids})
+    counts = Risk.objects.filter(pk=risk.pk).aggregate(
+        **{
+            f"p{p.pk}": Count(
+                incident,
+                distinct=True,
+                filter=scope & Q(**{f"{incident}__aware_at__date__range": (p.starts_on, p.ends_on)}),
+            )
+            for p in periods
+        }
+    )
+    return [(p, counts[f"p{p.pk}"]) for p in periods]
 
 
 class RiskEditView(ObjectEditView):

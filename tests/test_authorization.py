@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compliance.models import Assessment, Evidence, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
 from hpregister.models import Organisation, SavedFilter
-from incidents.models import BreachCount, CaseEntry
+from incidents.models import BreachCount, CaseEntry, RootCause
 from risks.models import ReportingPeriod, Risk
 from tests.factories import assessed, make_incident, measure, notify, oslo
 
@@ -74,6 +74,7 @@ def objects():
         "subprocessor": SubProcessor.objects.get(name="Epic Trondheim AS").pk,
         "risk": Risk.objects.get(title="Lange ventetider").pk,  # Helse Midt-Norge RHF
         "breachcount": BreachCount.objects.order_by("pk").first().pk,
+        "rootcause": RootCause.objects.order_by("pk").first().pk,
     }
 
 
@@ -91,6 +92,7 @@ MATRIX = {
     "healthz": ([], expect(200)),
     "search": ([], login_only()),
     "my_tasks": ([], login_only()),
+    "measure_list": ([], login_only()),
     "saved_filter_save": ([], login_only(403)),  # POST only
     "saved_filter_delete": (["savedfilter"], login_only(404, alice=403)),  # alice's own; GET refused
     "account": ([], login_only()),
@@ -145,6 +147,14 @@ MATRIX = {
     "risks:riskmeasure_add": (["risk"], login_only(bob=404, carol=404, mona=403, nina=404)),
     "risks:riskmeasure_edit": (["risk6", "riskmeasure"], login_only(bob=404, carol=404, mona=403, nina=404)),
     "risks:heatmap": ([], login_only()),
+    "risks:riskmeasure_effect": (["risk6", "riskmeasure"], login_only(302, bob=404, carol=404, mona=403, nina=404)),
+    "compliance:gapaction_effect": (["gap", "gapaction"], login_only(302, **ONLY_HP_AS)),  # not done: back
+    "incidents:incidentmeasure_effect": (["incident", "measure"], login_only(302, carol=404, nina=404, mona=403)),
+    "incidents:incident_recurrences": (["incident"], login_only(302, carol=404, nina=404, mona=403)),  # POST only
+    "incidents:rootcause_list": ([], login_only()),
+    "incidents:rootcause_detail": (["rootcause"], members_only()),
+    "incidents:rootcause_add": ([], OPERATOR_ONLY),
+    "incidents:rootcause_edit": (["rootcause"], OPERATOR_ONLY_VISIBLE),
     "risks:acceptablelevel_list": ([], login_only()),
     "risks:acceptablelevel_add": ([], login_only(403, mona=200, root=200)),  # management sets the levels
     "risks:reportingperiod_list": ([], login_only()),

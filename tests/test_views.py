@@ -432,7 +432,13 @@ def test_exports_are_made_for_norwegian_excel(login, alice):
 
     from tests.factories import assessed, make_incident, notify, oslo
 
-    incident = assessed(make_incident(title="Eksportert; med semikolon", aware_at=oslo(2026, 7, 1, 10)))
+    from incidents.models import RootCause
+
+    incident = assessed(
+        make_incident(
+            title="Eksportert; med semikolon", aware_at=oslo(2026, 7, 1, 10), root_cause=RootCause.objects.first()
+        )
+    )
     notify(incident, oslo(2026, 7, 2, 9))
     assessed(make_incident(title="Venter", aware_at=oslo(2026, 7, 3, 10)))
     client = login(alice)

@@ -6,6 +6,7 @@ to act, scoped to me."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -153,5 +154,10 @@ def test_done_and_closed_work_is_no_longer_a_task(bob, work):
     work["risk"].status = "closed"
     work["risk"].save()
     remaining = titles(bob, horizon_days=None)
-    assert f"{work['measure'].incident.reference}: Call the patient" not in remaining
     assert str(work["risk"]) not in remaining
+    # The done measure is no longer to carry out; what is left of it is the effect check, months later.
+    left = [t for t in my_tasks(bob, horizon_days=None).tasks if t.title.endswith("Call the patient")]
+    assert [(t.action, t.deadline.date()) for t in left] == [
+        ("Check whether the measure worked", today(settings.EFFECT_CHECK_DAYS))
+    ]
+    assert not [t for t in my_tasks(bob, horizon_days=30).tasks if t.title.endswith("Call the patient")]

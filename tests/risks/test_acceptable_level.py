@@ -90,7 +90,10 @@ def test_a_privacy_officer_who_does_not_own_it_cannot_accept_a_yellow_risk(alice
 
 def test_the_risks_owner_accepts_a_yellow_risk_without_being_a_privacy_officer(owen, alice):
     set_acceptable_level(
-        organisation=yellow_risk().organisation, area=PrivacyArea.CONFIDENTIALITY, level=band("Middels"), user=_manager()
+        organisation=yellow_risk().organisation,
+        area=PrivacyArea.CONFIDENTIALITY,
+        level=band("Middels"),
+        user=_manager(),
     )
     risk = yellow_risk(owner=owen)
     acceptance = accept_risk(risk=risk, user=owen, valid_until=NEXT_YEAR, justification="Capacity plan approved.")
