@@ -351,14 +351,14 @@ class MeasureOverviewTable(BaseTable):
     def render_description_text(self, record, value):
         return format_html('<a class="ds-link" href="{}">{}</a>', self.url(record), value[:200])
 
-    def value_description_text(self, value):
-        return value
+    def value_description_text(self, record):
+        return record["description_text"]
 
     def render_kind(self, value):
         return self.kinds[value][0]
 
-    def value_kind(self, value):
-        return self.kinds[value][0]
+    def value_kind(self, record):
+        return self.kinds[record["kind"]][0]
 
     def render_due(self, record, value):
         if value is None:
@@ -368,17 +368,17 @@ class MeasureOverviewTable(BaseTable):
             return format_html('{} <span class="hp-badge-overdue">{}</span>', text, _("overdue"))
         return text
 
-    def value_due(self, value):
-        return value
+    def value_due(self, record):
+        return record["due"]
 
     def render_state(self, value):
         return self.statuses.get(value, value)
 
-    def value_state(self, value):
-        return self.statuses.get(value, value)
+    def value_state(self, record):
+        return self.statuses.get(record["state"], record["state"])
 
-    def value_effect_due(self, record, value):
-        return self.render_effect_due(record, value)
+    def value_effect_due(self, record):
+        return self.render_effect_due(record, record["effect_due"])
 
     def render_effect_due(self, record, value):
         if record["worked"] is True:
@@ -406,7 +406,9 @@ def overview(request):
         per_page = max(1, min(int(request.GET.get("per_page", settings.LIST_PAGE_SIZE)), settings.LIST_MAX_PAGE_SIZE))
     except ValueError:
         per_page = settings.LIST_PAGE_SIZE
-    tables.RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    tables.RequestConfig(request, paginate=False).configure(table)
+    table.paginate(per_page=per_page, page=1)
+    table.page = table.paginator.get_page(request.GET.get("page"))  # nonsense: the first; past the end: the last
     name = "measure_list"
     return render(
         request,

@@ -344,16 +344,18 @@ class Measure(ScopedModel):
         checked_on = checked_on or today
         if self.status != MeasureStatus.DONE:
             raise ValidationError(_("Only a measure that is done can have its effect checked."))
+        errors = {}
         if checked_on > today:
-            raise ValidationError({"checked_on": _("The date cannot be in the future.")})
+            errors["checked_on"] = _("The date cannot be in the future.")
         refusal = self.effect_refusal(worked)
         if refusal:
-            raise ValidationError({"worked": refusal})
-        if not worked:
-            if not note.strip():
-                raise ValidationError({"note": _("Say what did not work.")})
-            if new_due_on is None or new_due_on < today:
-                raise ValidationError({"new_due_on": _("Give a new due date, today or later.")})
+            errors["worked"] = refusal
+        if not worked and not note.strip():
+            errors["note"] = _("Say what did not work.")
+        if not worked and (new_due_on is None or new_due_on < today):
+            errors["new_due_on"] = _("Give a new due date, today or later.")
+        if errors:
+            raise ValidationError(errors)
         with transaction.atomic():
             self.effective = worked
             self.effect_checked_on = checked_on

@@ -92,6 +92,8 @@ def value_getter(model, accessor):
     name = accessor.bits[0]
 
     def attribute(record):
+        if isinstance(record, dict):  # rows of a values() query (the measures overview's union)
+            return record.get(name)
         value = getattr(record, name, None)
         if callable(value) and not getattr(value, "do_not_call_in_templates", False):
             value = value()

@@ -36,7 +36,7 @@ def same_kind(incident: Incident) -> Q:
     return match
 
 
-def recurrence_candidates(incident: Incident, user, limit: int = 20):
+def recurrence_candidates(incident: Incident, user):
     """Earlier breaches the user can see of the same root cause and system, within the window, not yet linked."""
     if incident.root_cause_id is None:
         return Incident.objects.none()
@@ -46,7 +46,7 @@ def recurrence_candidates(incident: Incident, user, limit: int = 20):
         .exclude(status=IncidentStatus.WITHDRAWN)
         .exclude(pk__in=incident.recurrence_of.values("pk"))
         .prefetch_related("organisations")
-        .order_by("-aware_at")[:limit]
+        .order_by("-aware_at")
     )
 
 

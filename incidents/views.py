@@ -70,7 +70,7 @@ class IncidentView(ObjectDetailView):
         ctx["open_duties"] = [] if ended else incident.open_duties()
         ctx["recurrence_of"] = incident.recurrence_of.visible_to(self.request.user).order_by("-aware_at")
         ctx["recurrences"] = incident.recurrences.visible_to(self.request.user).order_by("-aware_at")
-        ctx["recurrence_candidates"] = recurrence_candidates(incident, self.request.user) if not ended else []
+        ctx["recurrence_candidates"] = recurrence_candidates(incident, self.request.user)[:20] if not ended else []
         ctx["recurrence_months"] = settings.RECURRENCE_MONTHS
         return ctx
 
@@ -298,7 +298,7 @@ def incident_recurrences(request, pk):
     if request.method != "POST":
         return redirect(incident)
     ids = [object_id(value) for value in request.POST.getlist("earlier")]
-    earlier = list(recurrence_candidates(incident, request.user, limit=100).filter(pk__in=[i for i in ids if i]))
+    earlier = list(recurrence_candidates(incident, request.user).filter(pk__in=[i for i in ids if i]))
     if not earlier:
         messages.error(request, _("Tick the earlier breaches this one repeats."))
         return redirect(incident)

@@ -430,9 +430,8 @@ def test_exports_are_made_for_norwegian_excel(login, alice):
 
     import openpyxl
 
-    from tests.factories import assessed, make_incident, notify, oslo
-
     from incidents.models import RootCause
+    from tests.factories import assessed, make_incident, notify, oslo
 
     incident = assessed(
         make_incident(
