@@ -6,6 +6,7 @@ NAVIGATION = [
     ("dashboard", _("Dashboard"), ""),
     ("my_tasks", _("My tasks"), "/tasks/"),
     ("incidents:incident_list", _("Incidents"), "/incidents/"),
+    ("logcontrol:logreview_list", _("Log control"), "/log-control/"),
     ("risks:risk_list", _("Risks"), "/risks/"),
     ("compliance:obligation_list", _("Compliance"), "/compliance/"),
     ("hpregister:organisation_list", _("Organisations"), "/organisations/"),

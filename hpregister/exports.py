@@ -15,7 +15,8 @@ import tempfile
 from django.db import models
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.encoding import force_str
-from django_tables2 import Column
+from django.utils.translation import gettext
+from django_tables2 import BooleanColumn, Column
 from django_tables2.utils import Accessor
 
 from .history import display_value
@@ -47,6 +48,8 @@ def _extractor(table, bound_column, sheet=False):
         value = getter(record)
         if value is None:
             return ""
+        if isinstance(column, BooleanColumn):
+            return gettext("Yes") if value else gettext("No")  # not "True" in a Norwegian spreadsheet
         return column.value(value=value) if custom_value else value
 
     return extract

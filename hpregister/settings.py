@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "compliance",
     "risks",
     "incidents",
+    "logcontrol",
     "bench",
 ]
 

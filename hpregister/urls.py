@@ -45,6 +45,7 @@ urlpatterns = [
     path("compliance/", include("compliance.urls")),
     path("risks/", include("risks.urls")),
     path("incidents/", include("incidents.urls")),
+    path("log-control/", include("logcontrol.urls")),
     path("admin/", admin.site.urls),
 ]
 

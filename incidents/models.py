@@ -71,6 +71,11 @@ class RootCause(ScopedModel):
         return reverse("incidents:rootcause_detail", args=[self.pk])
 
 
+# Other apps add the duties of theirs a breach must meet before it closes (log control: the staff
+# follow-up): callables incident -> iterable of OpenDuty, registered from their AppConfig.ready().
+DUTY_SOURCES: list = []
+
+
 @dataclass(frozen=True)
 class OpenDuty:
     """A duty of a breach not met yet: what to do and the page to do it on. ``follow_up`` marks the duties
@@ -524,6 +529,8 @@ class Incident(ScopedModel):
                     reverse("incidents:incidentmeasure_edit", args=[self.pk, item.pk]),
                 )
             )
+        for source in DUTY_SOURCES:
+            duties.extend(source(self))
         return duties
 
     def open_measures(self):

@@ -22,7 +22,9 @@ def make_incident(organisations=("St. Olavs hospital HF",), **fields) -> Inciden
     values = {
         "title": f"Breach {n}",
         "description": "Journal opened without a care relation.",
-        "category": IncidentCategory.SNOOPING,
+        # Not snooping: a snooping breach opens a staff follow-up case (log control), which tests of other
+        # duties would have to close too. Those tests say category=SNOOPING.
+        "category": IncidentCategory.MISDIRECTED,
         "breach_confidentiality": True,
         "discovered_at": oslo(2026, 11, 20, 9, 0),
         "aware_at": oslo(2026, 11, 20, 10, 0),

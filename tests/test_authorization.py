@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from compliance.models import Assessment, Evidence, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
 from hpregister.models import Organisation, SavedFilter
 from incidents.models import BreachCount, CaseEntry, RootCause
+from logcontrol.models import AccessLogRequest, LogControlPlan, LogReview, open_case
 from risks.models import ReportingPeriod, Risk
 from tests.factories import assessed, make_incident, measure, notify, oslo
 
@@ -75,8 +76,55 @@ def objects():
         "risk": Risk.objects.get(title="Lange ventetider").pk,  # Helse Midt-Norge RHF
         "breachcount": BreachCount.objects.order_by("pk").first().pk,
         "rootcause": RootCause.objects.order_by("pk").first().pk,
+        **log_control_objects(incident.organisations.get()),
     }
 
+
+def log_control_objects(organisation) -> dict:
+    """A plan, a review, a staff case with its steps and an access-log request of St. Olavs hospital HF."""
+    alice = get_user_model().objects.get(username="alice")
+    plan = LogControlPlan.objects.create(
+        organisation=organisation,
+        name="VIP",
+        kind="targeted",
+        target="vip",
+        responsible=alice,
+        next_due=dt.date(2027, 1, 1),
+    )
+    review = LogReview.objects.create(
+        organisation=organisation,
+        plan=plan,
+        kind="targeted",
+        target="vip",
+        period_from=dt.date(2026, 10, 1),
+        period_to=dt.date(2026, 10, 31),
+        scope="Ward 3",
+        reviewer=alice,
+        reviewed_on=dt.date(2026, 11, 2),
+        lookups_checked=120,
+        suspected=1,
+    )
+    case = open_case(
+        organisation=organisation,
+        employee="E123",
+        summary="Looked up a neighbour",
+        confirmed_at=oslo(2026, 11, 3, 9),
+        user=alice,
+        review=review,
+    )
+    request = AccessLogRequest.objects.create(
+        organisation=organisation, reference="2026/123", received_on=dt.date(2026, 11, 1), owner=alice
+    )
+    return {
+        "logplan": plan.pk,
+        "logreview": review.pk,
+        "staffcase": case.pk,
+        "staffstep": case.steps.first().pk,
+        "logrequest": request.pk,
+    }
+
+
+ST_OLAV_READ = login_only(carol=404, nina=404)
 
 ONLY_HP_AS = dict(bob=404, carol=404, mona=404, nina=404)
 WRITERS = dict(mona=403, nina=403)
@@ -151,6 +199,25 @@ MATRIX = {
     "compliance:gapaction_effect": (["gap", "gapaction"], login_only(302, **ONLY_HP_AS)),  # not done: back
     "incidents:incidentmeasure_effect": (["incident", "measure"], login_only(302, carol=404, nina=404, mona=403)),
     "incidents:incident_recurrences": (["incident"], login_only(302, carol=404, nina=404, mona=403)),  # POST only
+    "logcontrol:logreview_list": ([], login_only()),
+    "logcontrol:logreview_add": ([], login_only(**WRITERS)),
+    "logcontrol:logreview_detail": (["logreview"], ST_OLAV_READ),
+    "logcontrol:logreview_edit": (["logreview"], INCIDENT_WRITERS),
+    "logcontrol:staffcase_open": (["logreview"], INCIDENT_WRITERS),
+    "logcontrol:logcontrolplan_list": ([], login_only()),
+    "logcontrol:logcontrolplan_add": ([], login_only(**WRITERS)),
+    "logcontrol:logcontrolplan_detail": (["logplan"], ST_OLAV_READ),
+    "logcontrol:logcontrolplan_edit": (["logplan"], INCIDENT_WRITERS),
+    "logcontrol:staffcase_list": ([], login_only()),
+    "logcontrol:staffcase_detail": (["staffcase"], ST_OLAV_READ),
+    "logcontrol:staffcase_edit": (["staffcase"], INCIDENT_WRITERS),
+    "logcontrol:staffcase_register_breach": (["staffcase"], INCIDENT_WRITERS),  # GET: the confirmation page
+    "logcontrol:staffcase_close": (["staffcase"], INCIDENT_WRITERS),  # GET: the confirmation page
+    "logcontrol:staffcasestep_edit": (["staffcase", "staffstep"], INCIDENT_WRITERS),
+    "logcontrol:accesslogrequest_list": ([], login_only()),
+    "logcontrol:accesslogrequest_add": ([], login_only(**WRITERS)),
+    "logcontrol:accesslogrequest_detail": (["logrequest"], ST_OLAV_READ),
+    "logcontrol:accesslogrequest_edit": (["logrequest"], INCIDENT_WRITERS),
     "incidents:rootcause_list": ([], login_only()),
     "incidents:rootcause_detail": (["rootcause"], members_only()),
     "incidents:rootcause_add": ([], OPERATOR_ONLY),

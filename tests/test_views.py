@@ -423,6 +423,15 @@ def test_exported_cells_never_become_formulas(trigger, login, alice):
     assert cells and all(cell.data_type == "s" and cell.value == "'" + title.replace("\r", "\n") for cell in cells)
 
 
+def test_a_yes_no_column_exports_as_words_in_the_users_language(login, alice):
+    """A BooleanColumn made the export fail (its value() wants the record), and would have written "True"."""
+    response = login(alice).get(reverse("incidents:rootcause_list"), {"_export": "csv"})
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    in_use = header.index("I bruk")
+    assert {line.split(";")[in_use] for line in lines[1:]} == {"Ja"}
+
+
 def test_exports_are_made_for_norwegian_excel(login, alice):
     """Semicolons (a comma-separated file lands in one column in Norwegian Excel), or commas on request; an
     XLSX with a named sheet, a frozen and filtered header row, widths, real date cells and no empty column."""

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from compliance.choices import GapKind
 from compliance.models import Gap, GapAction, SubProcessorNotice
@@ -158,6 +159,6 @@ def test_done_and_closed_work_is_no_longer_a_task(bob, work):
     # The done measure is no longer to carry out; what is left of it is the effect check, months later.
     left = [t for t in my_tasks(bob, horizon_days=None).tasks if t.title.endswith("Call the patient")]
     assert [(t.action, t.deadline.date()) for t in left] == [
-        ("Check whether the measure worked", today(settings.EFFECT_CHECK_DAYS))
+        (gettext("Check whether the measure worked"), today(settings.EFFECT_CHECK_DAYS))
     ]
     assert not [t for t in my_tasks(bob, horizon_days=30).tasks if t.title.endswith("Call the patient")]

@@ -1,6 +1,7 @@
 """#16 part 3: the acceptable level per privacy area, and who may accept a residual risk."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -128,7 +129,7 @@ def test_the_accept_page_is_open_to_the_owner_and_explains_a_refusal(login, owen
     risk = yellow_risk(owner=owen)
     url = reverse("risks:risk_accept", args=[risk.pk])
     page = login(rita).post(url, {"valid_until": "2027-06-30", "justification": "Plan"})
-    assert page.status_code == 200 and "owner" in str(page.context["form"].non_field_errors()).lower()
+    assert page.status_code == 200 and re.search("owner|eier", str(page.context["form"].non_field_errors()))
     assert login(rita).get(risk.get_absolute_url()).context["can_accept"] is False
     assert login(owen).get(risk.get_absolute_url()).context["can_accept"] is True
     assert login(owen).post(url, {"valid_until": "2027-06-30", "justification": "Plan"}).status_code == 302
