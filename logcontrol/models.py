@@ -207,14 +207,25 @@ class StaffCase(ScopedModel):
         if errors:
             raise ValidationError(errors)
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Recording the decision or the outcome is doing that step.
+        done = [
+            kind for kind, value in ((StepKind.BREACH, self.breach_decision), (StepKind.OUTCOME, self.outcome)) if value
+        ]
+        if done:
+            self.steps.filter(kind__in=done, done_on__isnull=True).update(done_on=timezone.localdate())
+
     def open_steps(self) -> list[str]:
         """What keeps the case open, in words."""
-        missing = [str(step.get_kind_display()) for step in self.steps.all() if step.done_on is None]
-        if not self.breach_decision:
+        steps = list(self.steps.all())
+        missing = [str(step.get_kind_display()) for step in steps if step.done_on is None]
+        done = {step.kind for step in steps if step.done_on is not None}
+        if StepKind.BREACH in done and not self.breach_decision:
             missing.append(str(_("Decide whether it is a personal-data breach.")))
-        elif self.breach_decision == BreachDecision.BREACH and self.incident_id is None:
+        if self.breach_decision == BreachDecision.BREACH and self.incident_id is None:
             missing.append(str(_("Register the breach.")))
-        if not self.outcome.strip():
+        if StepKind.OUTCOME in done and not self.outcome.strip():
             missing.append(str(_("Record the outcome.")))
         return missing
 

@@ -58,7 +58,7 @@ def test_privacy_officer_records_a_breach_notifies_and_closes_it(page):
     page.click("text=Registrer et brudd")
     page.fill("#id_title", "Snoking i journalen til en nabo")
     page.fill("#id_description", "Logganalysen viste oppslag uten tjenstlig behov.")
-    page.select_option("#id_category", "snooping")
+    page.select_option("#id_category", "misdirected")
     page.check("#id_breach_confidentiality")
     now = timezone.localtime()
     aware = (now - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")

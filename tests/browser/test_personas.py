@@ -29,7 +29,7 @@ def test_the_privacy_officer_records_notifies_documents_and_closes_a_breach(view
     page.click(f"a[href='{reverse('incidents:incident_add')}']")
     page.fill("#id_title", "Snoking i journalen til en nabo")
     page.fill("#id_description", "Logganalysen viste oppslag uten tjenstlig behov.")
-    page.select_option("#id_category", "snooping")
+    page.select_option("#id_category", "misdirected")
     page.check("#id_breach_confidentiality")
     now = timezone.localtime()
     aware = (now - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")

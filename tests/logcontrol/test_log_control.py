@@ -192,12 +192,17 @@ def test_the_breach_cannot_close_while_the_staff_follow_up_is_open(stolav, bob):
     assert Incident.objects.get(pk=incident.pk).status == IncidentStatus.CLOSED
 
 
-def test_not_a_breach_needs_a_reason(stolav, bob):
+def test_not_a_breach_needs_a_reason_and_recording_it_does_the_step(stolav, bob):
     case = case_for(review_for(plan_for(stolav, bob), bob), bob)
     case.breach_decision = BreachDecision.NO_BREACH
     with pytest.raises(ValidationError) as exc:
         case.full_clean()
     assert "breach_rationale" in exc.value.message_dict
+    case.breach_rationale = "Looked up with a care relation after all."
+    case.full_clean()
+    case.save()
+    assert case.steps.get(kind=StepKind.BREACH).done_on == NOW.date()
+    assert len(case.open_steps()) == 3  # employee, patient, outcome: each once
 
 
 def test_a_breach_registered_directly_as_snooping_opens_the_same_follow_up(bob):
