@@ -18,6 +18,14 @@ MAIN_PAGES = [
     ("incidents", "/incidents/"),
     ("incident-add", "/incidents/add/"),
     ("statistics", "/incidents/statistics/"),
+    ("root-causes", "/incidents/root-causes/"),
+    ("measures", "/measures/"),
+    ("log-reviews", "/log-control/"),
+    ("log-plans", "/log-control/plans/"),
+    ("log-review-add", "/log-control/reviews/add/"),
+    ("staff-cases", "/log-control/cases/"),
+    ("access-log-requests", "/log-control/requests/"),
+    ("acceptable-levels", "/risks/acceptable-levels/"),
     ("risks", "/risks/"),
     ("top10", "/risks/top10/"),
     ("heatmap", "/risks/matrix/"),
@@ -84,6 +92,7 @@ def test_privacy_officer_records_a_breach_notifies_and_closes_it(page):
 
     page.click("text=Legg til tiltak")
     page.fill("#id_description", "Samtale med den ansatte")
+    page.select_option("#id_owner", index=1)  # someone is accountable for closing it
     page.fill("#id_due_on", (now + dt.timedelta(days=7)).strftime("%Y-%m-%d"))
     page.click("main button[type=submit]")
     page.click("a:has-text('Lukk avviket')")
