@@ -33,7 +33,7 @@ from .access import Access
 from .choices import MeasureStatus
 from .exports import csv_response, xlsx_response
 from .filters import visible_organisations
-from .forms import StyledFormMixin
+from .forms import StyledFormMixin, add_errors
 from .inbox import horizon_day, may_edit, responsible
 from .models import Measure, SavedFilter
 from .registry import Task, TaskSource, task_sources
@@ -124,8 +124,7 @@ def effect_view(model):
             try:
                 measure.check_effect(user=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc)]:
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, exc)
             else:
                 if form.cleaned_data["worked"]:
                     messages.success(request, _("Recorded: the measure worked."))

@@ -459,6 +459,23 @@ class SecurityEventListView(ObjectListView):
         return super().dispatch(request, *args, **kwargs)
 
 
+def attempt(request, action, done: str = "") -> bool:
+    """Run a domain action (close, approve, submit …) in one transaction. A ValidationError becomes an error
+    message per problem; success says ``done``. True when the action went through."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        with transaction.atomic():
+            action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    if done:
+        messages.success(request, done)
+    return True
+
+
 def server_error(request):
     """The 500 page in the site's layout and language, with nothing of the error in it. Django's own
     handler renders without the request (no menu, no language switch); this one tries with it, and falls

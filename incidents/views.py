@@ -12,7 +12,7 @@ from hpregister.access import Access
 from hpregister.forms import object_id
 from hpregister.pdf import pdf_response
 from hpregister.timeutils import humanize_duration
-from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView
+from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView, attempt
 
 from . import filters, forms, tables
 from .kpis import breach_kpis
@@ -169,14 +169,7 @@ def incident_close(request, pk):
     """Closing asks first, and is refused while any duty is open: the page lists each with a link."""
     incident = _editable_incident(request, pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        try:
-            with transaction.atomic():
-                close_incident(incident=incident, user=request.user)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The incident is closed."))
+        if attempt(request, lambda: close_incident(incident=incident, user=request.user), _("The incident is closed.")):
             return redirect(incident)
     return render(
         request,

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from hpregister.access import Access
 from hpregister.forms import object_id
-from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView
+from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView, attempt
 
 from . import filters, forms, tables
 from .choices import CaseStatus
@@ -69,21 +68,7 @@ class LogReviewListView(ObjectListView):
 class LogReviewView(ObjectDetailView):
     model = LogReview
     queryset = LogReview.objects.select_related("organisation", "plan", "reviewer")
-    fields = [
-        "organisation",
-        "plan",
-        "kind",
-        "target",
-        "period_from",
-        "period_to",
-        "scope",
-        "method",
-        "reviewer",
-        "reviewed_on",
-        "lookups_checked",
-        "findings",
-        "suspected",
-    ]
+    fields = forms.LogReviewForm.Meta.fields
     record_children = {gettext_lazy("Staff follow-up cases"): "cases"}
 
     def get_context_data(self, **kwargs):
@@ -234,14 +219,11 @@ def staffcase_register_breach(request, pk):
 def staffcase_close(request, pk):
     case = _editable_case(request, pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        try:
-            with transaction.atomic():
-                close_case(case=StaffCase.objects.select_for_update().get(pk=case.pk), user=request.user)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The case is closed."))
+
+        def close():
+            close_case(case=StaffCase.objects.select_for_update().get(pk=case.pk), user=request.user)
+
+        attempt(request, close, _("The case is closed."))
         return redirect(case)
     return render(
         request,

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy
 
 from hpregister.access import Access
 from hpregister.choices import Role
-from hpregister.forms import object_id
+from hpregister.forms import add_errors, object_id
 from hpregister.models import Organisation
 from hpregister.pdf import pdf_response
-from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView
+from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView, attempt
 
 from . import filters, forms, tables
 from .choices import Dimension, RiskStatus
@@ -195,15 +195,6 @@ def risk_accept(request, pk):
             "cancel_url": risk.get_absolute_url(),
         },
     )
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """Put a domain function's ValidationError next to the form's fields (else above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def measure_counts(risk_ids):
@@ -395,15 +386,12 @@ def period_submit(request, pk):
     period = _period_for(request, pk)
     if request.method != "POST":
         raise PermissionDenied
-    try:
-        with transaction.atomic():
-            period.submit(user=request.user)
-            notify(period, "submitted", actor=request.user, when=period.submitted_at)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The list is sent to the managers for approval."))
+
+    def submit():
+        period.submit(user=request.user)
+        notify(period, "submitted", actor=request.user, when=period.submitted_at)
+
+    attempt(request, submit, _("The list is sent to the managers for approval."))
     return redirect(period)
 
 
@@ -411,15 +399,12 @@ def period_approve(request, pk):
     """Approving asks first: the page shows the list that will be frozen."""
     period = _period_for(request, pk, manager=True)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        try:
-            with transaction.atomic():
-                period.approve(user=request.user)
-                notify(period, "approved", actor=request.user, when=period.approved_at)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The period is approved and frozen."))
+
+        def approve():
+            period.approve(user=request.user)
+            notify(period, "approved", actor=request.user, when=period.approved_at)
+
+        attempt(request, approve, _("The period is approved and frozen."))
         return redirect(period)
     return render(
         request,
