@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hpregister.admin import ScopedAdmin
+from hpregister.admin import LargeInline, ScopedAdmin
 
 from .models import (
     Assessment,
@@ -77,7 +77,7 @@ class SubProcessorAdmin(ScopedAdmin):
     search_fields = ["name", "processing_activity"]
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(LargeInline):
     model = Evidence
     extra = 0
     readonly_fields = ["name", "content_type", "size", "uploaded_by", "uploaded_at"]

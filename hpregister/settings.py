@@ -283,6 +283,10 @@ DJANGO_TABLES2_TEMPLATE = "generic/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 8
 LIST_PAGE_SIZE = 50
 LIST_MAX_PAGE_SIZE = 1000
+# A list counts its rows exactly up to this many; past it the count is PostgreSQL's planner estimate (SQLite:
+# an exact count cached for LIST_COUNT_CACHE_SECONDS), shown as "about": no request counts a million rows.
+LIST_EXACT_COUNT_LIMIT = int(os.environ.get("LIST_EXACT_COUNT_LIMIT", "10000"))
+LIST_COUNT_CACHE_SECONDS = 300
 
 # --- Security (production) ------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

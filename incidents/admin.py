@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from hpregister.admin import ScopedAdmin
+from hpregister.admin import LargeInline, ScopedAdmin
 
 from .models import (
     BreachCount,
@@ -13,18 +13,18 @@ from .models import (
 )
 
 
-class IncidentOrganisationInline(admin.TabularInline):
+class IncidentOrganisationInline(LargeInline):
     model = IncidentOrganisation
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class NotificationInline(admin.TabularInline):
+class NotificationInline(LargeInline):
     model = Notification
     extra = 0
 
 
-class IncidentMeasureInline(admin.TabularInline):
+class IncidentMeasureInline(LargeInline):
     model = IncidentMeasure
     extra = 0
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from hpregister.admin import ScopedAdmin
+from hpregister.admin import LargeInline, ScopedAdmin
 
 from .models import AccessLogRequest, LogControlPlan, LogReview, StaffCase, StaffCaseStep
 
@@ -22,7 +22,7 @@ class LogReviewAdmin(ScopedAdmin):
     raw_id_fields = ["plan", "reviewer"]
 
 
-class StaffCaseStepInline(admin.TabularInline):
+class StaffCaseStepInline(LargeInline):
     model = StaffCaseStep
     extra = 0
     raw_id_fields = ["owner"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from hpregister.admin import ScopedAdmin
+from hpregister.admin import LargeInline, ScopedAdmin
 
 from .models import (
     AcceptableLevel,
@@ -16,17 +16,17 @@ from .models import (
 )
 
 
-class ScaleStepInline(admin.TabularInline):
+class ScaleStepInline(LargeInline):
     model = ScaleStep
     extra = 0
 
 
-class LevelBandInline(admin.TabularInline):
+class LevelBandInline(LargeInline):
     model = LevelBand
     extra = 0
 
 
-class MatrixCellInline(admin.TabularInline):
+class MatrixCellInline(LargeInline):
     model = MatrixCell
     extra = 0
 
@@ -43,7 +43,7 @@ class ScaleStepAdmin(ScopedAdmin):
     list_filter = ["scale", "dimension"]
 
 
-class RiskMeasureInline(admin.TabularInline):
+class RiskMeasureInline(LargeInline):
     model = RiskMeasure
     extra = 0
 
@@ -79,7 +79,7 @@ class RiskAcceptanceAdmin(ScopedAdmin):
     list_select_related = ["risk", "accepted_by", "level"]
 
 
-class PeriodEntryInline(admin.TabularInline):
+class PeriodEntryInline(LargeInline):
     model = PeriodEntry
     extra = 0
 

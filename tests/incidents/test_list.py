@@ -152,3 +152,23 @@ def test_the_statistics_chart_draws_in_both_languages(login, alice, language):
     charts, shapes, bad = svg_problems(html)
     assert charts == 1 and shapes > 10
     assert bad == []
+
+
+def test_a_long_list_is_counted_up_to_a_limit_and_estimated_past_it(client, alice, settings):
+    """No request counts the whole table: past LIST_EXACT_COUNT_LIMIT rows the count is an estimate, shown
+    as "about", read from the planner (PostgreSQL) or a cached count (SQLite)."""
+    settings.LIST_EXACT_COUNT_LIMIT = 5
+    for n in range(8):
+        make_incident(title=f"Row {n}")
+    client.force_login(alice)
+    first = client.get(reverse("incidents:incident_list"))
+    assert first.context["table"].paginator.estimated and first.context["table"].paginator.count >= 6
+    assert "ca. " in first.content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(reverse("incidents:incident_list"))
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT" in sql.upper() for sql in counts), counts  # bounded, never the whole table
+    assert again.context["table"].paginator.estimated
+    settings.LIST_EXACT_COUNT_LIMIT = 100
+    exact = client.get(reverse("incidents:incident_list"))
+    assert not exact.context["table"].paginator.estimated and exact.context["table"].paginator.count == 8
