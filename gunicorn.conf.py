@@ -18,3 +18,13 @@ errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 # Behind nginx on the same host (deploy/nginx.conf): trust its X-Forwarded-* headers, and only its.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The access log names each request by its id (X-Request-ID), as the application's own log lines do.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request_id=%({x-request-id}o)s'
+
+
+def child_exit(server, worker):
+    """/metrics adds up every worker's figures (PROMETHEUS_MULTIPROC_DIR): a worker that ended is let go."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -14,6 +14,14 @@ def ping(token: str) -> str:
 
 
 @shared_task
+def request_id() -> str | None:
+    """The request id this task runs under (django-guid carries it from the request that queued it)."""
+    from django_guid import get_guid
+
+    return get_guid()
+
+
+@shared_task
 def deliver_reminder(reminder_id: int) -> str:
     """Send one ledger row. A failure is kept in the ledger with its error and the time of the next
     attempt (transient errors only); the sweep retries it then. The ledger is the one retry mechanism:

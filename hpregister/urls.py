@@ -4,12 +4,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import account, measures, passwords, twofactor, views
+from . import account, measures, metrics, passwords, twofactor, views
 from .forms import LoginForm
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("search/", views.search, name="search"),
     path("tasks/", views.tasks, name="my_tasks"),
     path("measures/", measures.overview, name="measure_list"),

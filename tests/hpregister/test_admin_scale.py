@@ -32,9 +32,13 @@ def relation_widgets():
                     continue
                 if field.related_model._meta.label_lower in SMALL_TABLES:
                     continue
-                yield f"{type(each).__name__}.{field.name}", field.name in (
-                    *each.raw_id_fields,
-                    *each.autocomplete_fields,
+                yield (
+                    f"{type(each).__name__}.{field.name}",
+                    field.name
+                    in (
+                        *each.raw_id_fields,
+                        *each.autocomplete_fields,
+                    ),
                 )
 
 
