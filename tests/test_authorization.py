@@ -138,6 +138,7 @@ INCIDENT_WRITERS = login_only(carol=404, nina=404, mona=403)  # an incident of S
 MATRIX = {
     "dashboard": ([], login_only()),
     "healthz": ([], expect(200)),
+    "metrics": ([], expect(404)),  # a machine's page: 404 for everyone without METRICS_TOKEN
     "search": ([], login_only()),
     "my_tasks": ([], login_only()),
     "measure_list": ([], login_only()),
