@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 
 from .choices import Role
 
@@ -106,12 +107,32 @@ class ScopedQuerySet(models.QuerySet):
             return self
         if path == "":
             return self.filter(pk__in=access.organisation_ids)
-        if self.model._meta.get_field(path.split("__")[0]).many_to_many or "__" in path:
-            # A subquery instead of a join keeps one row per object without DISTINCT.
-            return self.filter(
-                pk__in=self.model._base_manager.filter(**{f"{path}__in": access.organisation_ids}).values("pk")
-            )
-        return self.filter(**{f"{path}__in": access.organisation_ids})
+        return self.filter(in_organisations(self.model, path, access.organisation_ids))
+
+
+def in_organisations(model, path: str, organisation_ids) -> models.Q:
+    """``model``'s records that reach one of ``organisation_ids`` through ``path``, one row each.
+
+    A path of foreign keys is a join. A path that ends in a many-to-many (an incident's organisations, a
+    measure's incident's organisations) is a correlated EXISTS on the link table, checked per row through
+    its (incident, organisation) index: a list ordered by its own index reads only the rows it shows, where
+    ``pk IN (every incident of the organisation)`` read a third of the register first."""
+    names = path.split("__")
+    hops, current = [], model
+    for name in names:
+        field = current._meta.get_field(name)
+        if field.many_to_many and name == names[-1] and not field.auto_created:
+            through = field.remote_field.through
+            outer = OuterRef("__".join(hops)) if hops else OuterRef("pk")
+            link = {field.m2m_field_name(): outer, f"{field.m2m_reverse_field_name()}__in": organisation_ids}
+            return models.Q(Exists(through._base_manager.filter(**link)))
+        if field.many_to_many or field.one_to_many:
+            break  # a many-relation in the middle: the general subquery below
+        hops.append(name)
+        current = field.related_model
+    else:
+        return models.Q(**{f"{path}__in": organisation_ids})
+    return models.Q(pk__in=model._base_manager.filter(**{f"{path}__in": organisation_ids}).values("pk"))
 
 
 class ScopedModel(models.Model):

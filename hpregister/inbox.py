@@ -12,10 +12,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from .access import Access
+from .access import Access, in_organisations
 from .choices import Role
 from .registry import Task, TaskSource, task_sources
 from .timeutils import OSLO
@@ -49,25 +49,8 @@ def responsible(model, user, organisation_path: str | None, owner: str | None = 
     organisations = privacy_officer_organisations(user)
     if not organisations:
         return mine
-    if crosses_many(model, organisation_path):
-        # A correlated EXISTS keeps one row per record where the path crosses a many-to-many relation, and is
-        # checked only on the rows the deadline index yields ("pk IN (…)" listed every record of the user's
-        # organisations first: the cost grew with the register).
-        in_organisations = Q(
-            Exists(model._base_manager.filter(pk=OuterRef("pk"), **{f"{organisation_path}__in": organisations}))
-        )
-    else:
-        in_organisations = Q(**{f"{organisation_path}__in": organisations})
-    return mine | (unowned & in_organisations)
-
-
-def crosses_many(model, path: str) -> bool:
-    for name in path.split("__"):
-        field = model._meta.get_field(name)
-        if field.many_to_many or field.one_to_many:
-            return True
-        model = field.related_model
-    return False
+    # Across a many-to-many, a correlated EXISTS checked only on the rows the deadline index yields.
+    return mine | (unowned & in_organisations(model, organisation_path, organisations))
 
 
 def may_edit(user, organisation_ids) -> bool:

@@ -172,3 +172,16 @@ def test_a_long_list_is_counted_up_to_a_limit_and_estimated_past_it(client, alic
     settings.LIST_EXACT_COUNT_LIMIT = 100
     exact = client.get(reverse("incidents:incident_list"))
     assert not exact.context["table"].paginator.estimated and exact.context["table"].paginator.count == 8
+
+
+def test_a_one_organisation_officer_s_list_is_scoped_by_exists_on_the_link_table(client, bob):
+    """#18: "id IN (SELECT … JOIN incidentorganisation)" read every incident of the organisation before the
+    page; a correlated EXISTS on the (incident, organisation) index checks only the rows the page reads."""
+    make_incident(title="Scoped")
+    client.force_login(bob)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("incidents:incident_list"))
+    assert [row.record.title for row in page.context["table"].rows] == ["Scoped"]
+    listing = [q["sql"] for q in ctx.captured_queries if 'FROM "incidents_incident"' in q["sql"]]
+    assert listing and all("EXISTS" in sql and "incidents_incidentorganisation" in sql for sql in listing)
+    assert not any('"incidents_incident"."id" IN (SELECT' in sql for sql in listing)
