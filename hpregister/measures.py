@@ -34,7 +34,7 @@ from .choices import MeasureStatus
 from .exports import csv_response, xlsx_response
 from .filters import visible_organisations
 from .forms import StyledFormMixin, add_errors
-from .inbox import horizon_day, may_edit, responsible
+from .inbox import horizon_day, may_edit, queryset_source, responsible
 from .models import Measure, SavedFilter
 from .registry import Task, TaskSource, task_sources
 from .reminders import DeadlineKind, Due, horizon_date, register
@@ -177,7 +177,9 @@ def effect_current(measure):
     return measure.effect_deadline if measure.status == MeasureStatus.DONE else None
 
 
-def effect_tasks(model):
+def effect_source(model, name, label, order) -> TaskSource:
+    """The "My tasks" rows of ``model``'s effect checks that are the user's."""
+
     def mine(user, horizon):
         measures = model.objects.filter(status=MeasureStatus.DONE, effect_check_due__isnull=False).filter(
             responsible(model, user, model.organisation_path)
@@ -203,13 +205,7 @@ def effect_tasks(model):
             organisations=_names(organisations),
         )
 
-    def tasks(user, horizon, limit):
-        queryset = mine(user, horizon)
-        rows = list(queryset[:limit])
-        count = len(rows) if len(rows) < limit else queryset.count()
-        return count, [task(user, record) for record in rows]
-
-    return tasks
+    return queryset_source(name, label, mine, task, order)
 
 
 def register_effect_checks() -> None:
@@ -232,7 +228,7 @@ def register_effect_checks() -> None:
                 escalate_after_days=30,
             )
         )
-        task_sources.register(TaskSource(name, label, effect_tasks(model), order))
+        task_sources.register(effect_source(model, name, label, order))
 
 
 # --- the overview ----------------------------------------------------------------------------------

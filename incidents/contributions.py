@@ -33,7 +33,7 @@ from risks.contributions import top10_of
 
 from . import bench, reference
 from .filters import IncidentFilterSet
-from .kpis import breach_kpis
+from .kpis import breach_kpis, cached_for_scope
 from .models import ENDED, NOTIFICATION_HOURS, Incident, IncidentMeasure
 from .recurrence import recurring_patterns
 
@@ -142,7 +142,8 @@ def recurring(request) -> dict | None:
     """Root causes that keep coming back: for the managers and privacy officers who must stop them."""
     if not Access.for_user(request.user).is_member:
         return None
-    return {"patterns": recurring_patterns(request.user), "months": settings.RECURRENCE_MONTHS}
+    patterns = cached_for_scope("recurring", request.user, lambda: recurring_patterns(request.user))
+    return {"patterns": patterns, "months": settings.RECURRENCE_MONTHS}
 
 
 def key_figures(request) -> dict | None:

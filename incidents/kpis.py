@@ -62,15 +62,19 @@ def percentile(values: list, fraction: float):
 CACHE_SECONDS = 300
 
 
-def breach_kpis(user, now: dt.datetime | None = None) -> dict:
-    """The figures for what ``user`` can see, at most five minutes old: users who see the same organisations
-    share them (they read every breach of a year, which is not work for every page view)."""
+def cached_for_scope(name: str, user, compute):
+    """``compute()`` for what ``user`` can see, at most five minutes old: users who see the same organisations
+    share it (figures that read every breach of a year are not work for every page view)."""
     access = Access.for_user(user)
     scope = "all" if access.sees_all else ",".join(map(str, sorted(access.organisation_ids))) or "none"
+    key = f"hpregister:{name}:{scope}:{timezone.localdate().isoformat()}"
+    return cache.get_or_set(key, compute, CACHE_SECONDS)
+
+
+def breach_kpis(user, now: dt.datetime | None = None) -> dict:
     if now is not None:
         return compute_kpis(user, now)
-    key = f"hpregister:kpis:{scope}:{timezone.localdate().isoformat()}"
-    return cache.get_or_set(key, lambda: compute_kpis(user, timezone.now()), CACHE_SECONDS)
+    return cached_for_scope("kpis", user, lambda: compute_kpis(user, timezone.now()))
 
 
 def compute_kpis(user, now: dt.datetime) -> dict:

@@ -5,7 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -286,6 +286,30 @@ class Risk(ScopedModel):
     @property
     def review_overdue(self) -> bool:
         return bool(self.next_review and self.next_review < timezone.localdate() and self.status != RiskStatus.CLOSED)
+
+    def realised_per_period(self, periods, user) -> list:
+        """[(period, breaches)]: the breaches ``user`` can see whose root cause points at this risk, counted per
+        reporting period by awareness date. One query, through the reverse relations (no app import)."""
+        from hpregister.access import Access
+
+        if not periods:
+            return []
+        access = Access.for_user(user)
+        incident = "root_causes__incidents"
+        scope = ~Q(**{f"{incident}__status": "withdrawn"})
+        if not access.sees_all:
+            scope &= Q(**{f"{incident}__organisations__in": access.organisation_ids})
+        counts = Risk.objects.filter(pk=self.pk).aggregate(
+            **{
+                f"p{p.pk}": models.Count(
+                    incident,
+                    distinct=True,
+                    filter=scope & Q(**{f"{incident}__aware_at__date__range": (p.starts_on, p.ends_on)}),
+                )
+                for p in periods
+            }
+        )
+        return [(p, counts[f"p{p.pk}"]) for p in periods]
 
     def current_acceptance(self):
         today = timezone.localdate()

@@ -128,35 +128,12 @@ class RiskView(ObjectDetailView):
                 "incidents": risk.incidents.visible_to(self.request.user).order_by("-aware_at")[:20],
                 "gaps": risk.gaps.visible_to(self.request.user),
                 "root_causes": root_causes,
-                "realised": realised_per_period(risk, root_causes, periods, self.request.user),
+                "realised": risk.realised_per_period(periods, self.request.user) if root_causes else [],
                 "can_accept": level is not None
                 and acceptance_refusal(risk=risk, user=self.request.user, level=level) is None,
             }
         )
         return ctx
-
-
-def realised_per_period(risk, root_causes, periods, user) -> list:
-    """[(period, breaches)]: the breaches the user can see whose root cause points at ``risk``, counted per
-    reporting period of its organisation by awareness date. One query, through the reverse relations."""
-    if not root_causes or not periods:
-        return []
-    access = Access.for_user(user)
-    incident = "root_causes__incidents"
-    scope = ~Q(**{f"{incident}__status": "withdrawn"})
-    if not access.sees_all:
-        scope &= Q(**{f"{incident}__organisations__in": access.organisation_ids})
-    counts = Risk.objects.filter(pk=risk.pk).aggregate(
-        **{
-            f"p{p.pk}": Count(
-                incident,
-                distinct=True,
-                filter=scope & Q(**{f"{incident}__aware_at__date__range": (p.starts_on, p.ends_on)}),
-            )
-            for p in periods
-        }
-    )
-    return [(p, counts[f"p{p.pk}"]) for p in periods]
 
 
 class RiskEditView(ObjectEditView):

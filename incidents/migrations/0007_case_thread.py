@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('comment', 'Comment'), ('altinn_receipt', 'Receipt from Altinn'), ('log_extract', 'Log extract'), ('email', 'E-mail'), ('other', 'Other document')], default='comment', max_length=20, verbose_name='kind')),
                 ('text', models.TextField(blank=True, verbose_name='text')),
-                ('file', models.FileField(blank=True, upload_to=incidents.models.case_file_path, verbose_name='file')),
+                ('file', models.FileField(blank=True, upload_to=incidents.models.records.case_file_path, verbose_name='file')),
                 ('name', models.CharField(blank=True, max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(blank=True, max_length=100, verbose_name='type')),
                 ('size', models.PositiveIntegerField(blank=True, null=True, verbose_name='size (bytes)')),
