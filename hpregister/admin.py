@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, Organisation, Profile, Reminder, ReminderRule, SecurityEvent
+from .models import ExportJob, Membership, Organisation, Profile, Reminder, ReminderRule, SecurityEvent
 from .tables import BoundedCountPaginator
 
 # Tables small enough for a select in the admin; every other relation (the register's records, the users)
@@ -130,4 +130,25 @@ class SecurityEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Who exported which list, when, and how far the worker got. The file itself is only the requester's:
+    an administrator sees the record, not the rows (no download link here)."""
+
+    list_display = ["created_at", "user", "title", "export_format", "status", "rows_total", "expires_at"]
+    list_filter = ["status", "export_format"]
+    search_fields = ["user__username", "title", "path"]
+    list_select_related = ["user"]
+    exclude = ["file"]
+    readonly_fields = [f.name for f in ExportJob._meta.fields if f.name != "file"]
+    raw_id_fields = ["user"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

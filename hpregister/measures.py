@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from .access import Access
 from .choices import MeasureStatus
-from .exports import csv_response, xlsx_response
+from .exportjobs import export_response
 from .filters import visible_organisations
 from .forms import StyledFormMixin, add_errors
 from .inbox import horizon_day, may_edit, queryset_source, responsible
@@ -393,10 +393,14 @@ def overview(request):
     table = MeasureOverviewTable(rows, order_by=request.GET.get("sort") or "due")
     export = request.GET.get("_export")
     if export in ("csv", "xlsx"):
-        if export == "csv":
-            delimiter = "," if request.GET.get("delimiter") == "comma" else ";"
-            return csv_response(table, "measures.csv", delimiter)
-        return xlsx_response(table, "measures.xlsx", title=_("Measures"))
+        return export_response(
+            request,
+            table,
+            export_format=export,
+            filename=f"measures.{export}",
+            title=_("Measures"),
+            delimiter="," if request.GET.get("delimiter") == "comma" else ";",
+        )
     try:
         per_page = max(1, min(int(request.GET.get("per_page", settings.LIST_PAGE_SIZE)), settings.LIST_MAX_PAGE_SIZE))
     except ValueError:

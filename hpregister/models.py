@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -391,3 +393,66 @@ class SavedFilter(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def export_path(instance, filename):
+    return f"exports/{instance.user_id}/{instance.pk.hex}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A list export too large to build within a request: a Celery worker writes the file through the storage
+    API while the requester watches its progress. The file is the requester's alone and expires; the row
+    stays as the record of who exported what, and when."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("user")
+    )
+    path = models.CharField(_("list and filters"), max_length=2000)
+    title = models.CharField(_("title"), max_length=200)
+    export_format = models.CharField(_("format"), max_length=4)
+    language = models.CharField(_("language"), max_length=10, default="nb")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=export_path, blank=True, max_length=300)
+    filename = models.CharField(_("file name"), max_length=200)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="export_user_recent"),
+            models.Index(fields=["expires_at"], name="export_expiry"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.export_format.upper()})"
+
+    def get_absolute_url(self):
+        return reverse("export_detail", args=[self.pk])
+
+    @property
+    def active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

@@ -181,8 +181,32 @@ FORMAT_MODULE_PATH = ["hpregister.formats"]
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Past one machine, uploads and exports live on S3-compatible storage (AWS, MinIO, Ceph, a Norwegian cloud):
+# set AWS_STORAGE_BUCKET_NAME, and AWS_S3_ENDPOINT_URL for a provider other than AWS. The keys come from
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the machine's role). Objects are private: the register streams
+# each file after its own permission check and never hands out a bucket URL.
+
+
+def file_storage(environ) -> dict:
+    """The default storage: a folder (MEDIA_ROOT), or an S3-compatible bucket when one is named."""
+    if not environ.get("AWS_STORAGE_BUCKET_NAME"):
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+            "location": environ.get("AWS_LOCATION", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -237,7 +261,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hpregister.tasks.send_digests",
         "schedule": crontab(minute=0, hour=7, day_of_week="monday"),  # Monday 07:00 Norwegian time
     },
+    "purge-exports": {"task": "hpregister.tasks.purge_exports", "schedule": crontab(minute=17)},
 }
+# List exports above this many rows are written by a worker (hpregister.exportjobs), not within the request;
+# their files are deleted after EXPORT_RETENTION_HOURS. A job whose worker died is taken again after the lease.
+EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "5000"))
+EXPORT_RETENTION_HOURS = int(os.environ.get("EXPORT_RETENTION_HOURS", "24"))
+EXPORT_LEASE_SECONDS = int(os.environ.get("EXPORT_LEASE_SECONDS", "3600"))
 
 # --- Register rules ---------------------------------------------------------------------------
 # A processor's notice later than this after it detected a breach is flagged as not "without undue delay".

@@ -37,3 +37,17 @@ def sweep_reminders() -> dict:
 @shared_task
 def send_digests() -> int:
     return send()
+
+
+@shared_task
+def run_export(job_id: str) -> str:
+    from .exportjobs import run
+
+    return run(job_id)
+
+
+@shared_task
+def purge_exports() -> int:
+    from .exportjobs import purge
+
+    return purge()

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import account, measures, metrics, passwords, twofactor, views
+from . import account, exportjobs, measures, metrics, passwords, twofactor, views
 from .forms import LoginForm
 
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("tasks/", views.tasks, name="my_tasks"),
     path("measures/", measures.overview, name="measure_list"),
+    path("exports/", exportjobs.job_list, name="export_list"),
+    path("exports/<uuid:pk>/", exportjobs.job_detail, name="export_detail"),
+    path("exports/<uuid:pk>/download/", exportjobs.job_download, name="export_download"),
+    path("exports/<uuid:pk>/delete/", exportjobs.job_delete, name="export_delete"),
     path("saved-filters/", views.saved_filter_save, name="saved_filter_save"),
     path("saved-filters/<int:pk>/delete/", views.saved_filter_delete, name="saved_filter_delete"),
     path(

@@ -29,7 +29,8 @@ from django_tables2.export.views import ExportMixin
 from . import bulk
 from .access import Access
 from .bulk import BulkForm
-from .exports import csv_response, record_response, xlsx_response
+from .exportjobs import export_response
+from .exports import record_response
 from .filters import OrganisationFilterSet, SecurityEventFilterSet
 from .forms import TaskFilterForm
 from .history import display_value, history_entries
@@ -163,12 +164,13 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
 
     def create_export(self, export_format):
         table = self.get_table(**self.get_table_kwargs())
-        filename = self.get_export_filename(export_format)
-        if export_format == "csv":
-            delimiter = "," if self.request.GET.get("delimiter") == "comma" else ";"
-            return csv_response(table, filename, delimiter)
-        return xlsx_response(
-            table, filename, title=self.title or str(self.get_model()._meta.verbose_name_plural).capitalize()
+        return export_response(
+            self.request,
+            table,
+            export_format=export_format,
+            filename=self.get_export_filename(export_format),
+            title=self.title or str(self.get_model()._meta.verbose_name_plural).capitalize(),
+            delimiter="," if self.request.GET.get("delimiter") == "comma" else ";",
         )
 
     def exporting(self) -> bool:

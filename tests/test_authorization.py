@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from compliance.models import Assessment, Evidence, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
-from hpregister.models import Organisation, SavedFilter
+from hpregister.models import ExportJob, Organisation, SavedFilter
 from incidents.models import BreachCount, CaseEntry, RootCause
 from logcontrol.models import AccessLogRequest, LogControlPlan, LogReview, open_case
 from risks.models import ReportingPeriod, Risk
@@ -65,6 +66,16 @@ def objects():
         "affected": incident.affected.get().pk,
         "savedfilter": SavedFilter.objects.create(
             user=get_user_model().objects.get(username="alice"), list_name="risks:risk_list", name="x", query=""
+        ).pk,
+        "exportjob": ExportJob.objects.create(
+            user=get_user_model().objects.get(username="alice"),
+            path="/risks/?_export=csv",
+            title="Risks",
+            export_format="csv",
+            filename="risks.csv",
+            status=ExportJob.Status.DONE,
+            file=ContentFile(b"a;b", name="risks.csv"),
+            expires_at=timezone.now() + dt.timedelta(hours=1),
         ).pk,
         "caseentry": CaseEntry.objects.create(
             incident=incident, kind="email", file=ContentFile(b"From: x", name="mail.eml"), name="mail.eml"
@@ -143,6 +154,10 @@ MATRIX = {
     "my_tasks": ([], login_only()),
     "measure_list": ([], login_only()),
     "saved_filter_save": ([], login_only(403)),  # POST only
+    "export_list": ([], login_only()),
+    "export_detail": (["exportjob"], login_only(404, alice=200)),  # alice's own export
+    "export_download": (["exportjob"], login_only(404, alice=200)),
+    "export_delete": (["exportjob"], expect(405, anonymous=302)),  # POST only
     "saved_filter_delete": (["savedfilter"], login_only(404, alice=403)),  # alice's own; GET refused
     "account": ([], login_only()),
     "twofactor_setup": ([], login_only()),
