@@ -66,12 +66,34 @@ class LateRowPaginator(BoundedCountPaginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+        keys = list(self.keys_queryset(queryset)[bottom:top])
         loaded = {record.pk: record for record in queryset.filter(pk__in=keys)}
         records = [loaded[key] for key in keys if key in loaded]
         if bound_rows is not None:
             records = BoundRows(data=records, table=bound_rows.table)
         return self._get_page(records, number, self)
+
+    def keys_queryset(self, queryset):
+        """The page's keys in a total order: the list's ordering, then the primary key in the direction of the
+        ordering's last column, so an index on (column, id) serves it both ways and no row can appear on two
+        pages or on none when many rows share a value."""
+        return tie_broken(queryset).values_list("pk", flat=True)
+
+
+def tie_broken(queryset):
+    order = list(queryset.query.order_by) if queryset.query.order_by else list(queryset.model._meta.ordering)
+    names = [term.lstrip("-") if isinstance(term, str) else None for term in order]
+    if not order or None in names:
+        return queryset if order else queryset.order_by("pk")
+    meta = queryset.model._meta
+    unique_sets = [{meta.pk.name}, *({*c.fields} for c in meta.total_unique_constraints)]
+    unique_sets += [{f.name} for f in meta.fields if f.unique]
+    given = {"pk" if name in ("pk", meta.pk.name) else name for name in names}
+    given |= {meta.pk.name} if "pk" in given else set()
+    if any(unique <= given for unique in unique_sets):
+        return queryset  # already a total order
+    last = order[-1]
+    return queryset.order_by(*order, "-pk" if last.startswith("-") else "pk")
 
 
 def estimated_count(queryset) -> int:

@@ -21,6 +21,11 @@ class IncidentTable(BaseTable):
     )
     title = tables.Column(linkify=True)
     organisations = tables.Column(verbose_name=_("Organisations"), orderable=False, empty_values=())
+    # Ties within a category newest-first order, as the list's default: one index serves both (#18).
+    category = tables.Column(order_by=("category", "aware_at"))
+    status = tables.Column(order_by=("status", "aware_at"))
+    # Filtered, not sorted: a sort by a related table's order cannot be served by an index of this one.
+    root_cause = tables.Column(orderable=False)
     aware_at = LocalDateTimeColumn(verbose_name=_("Became aware"))
     deadline = LocalDateTimeColumn(verbose_name=_("Deadline"), order_by=("aware_at",), accessor="deadline")
     time_left = tables.Column(verbose_name=_("Time left"), order_by=("aware_at",), empty_values=())

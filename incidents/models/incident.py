@@ -250,11 +250,17 @@ class Incident(ScopedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "aware_at"]),
+            models.Index(fields=["status", "aware_at", "id"], name="incident_status"),
             models.Index(fields=["aware_at", "id"], name="incident_aware_at"),  # the default order, both ways
             models.Index(fields=["aware_at"], condition=Q(clock_running=True), name="incident_clock_running"),
             models.Index(fields=["aware_at"], condition=Q(follow_up_open=True), name="incident_follow_up_open"),
-            models.Index(fields=["root_cause", "aware_at"], name="incident_root_cause"),  # recurrence, filters
+            models.Index(fields=["root_cause", "aware_at", "id"], name="incident_root_cause_at"),  # recurrence, filters
+            # Behind each sortable column of the list (the paginator adds the id as the last key), and the
+            # category filter with the default order or with a sort by title (#18).
+            models.Index(fields=["title", "id"], name="incident_title"),
+            models.Index(fields=["first_notified_at", "id"], name="incident_first_notified"),
+            models.Index(fields=["category", "aware_at", "id"], name="incident_category"),
+            models.Index(fields=["category", "title", "id"], name="incident_category_title"),
         ]
 
     def __str__(self):
