@@ -11,6 +11,7 @@ class HPRegisterConfig(AppConfig):
         from . import (
             audit,  # noqa: F401  (connects the security audit trail's signal receivers)
             lookups,
+            middleware,  # noqa: F401  (a sign-in counts as the session's last write)
             tasks,  # noqa: F401  (registers the Celery tasks the reminder channels hand work to)
         )
         from .inbox import tasks_panel

@@ -4,11 +4,12 @@ import json
 import django_tables2 as tables
 import django_tables2.utils as tables2_utils
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
@@ -49,7 +50,16 @@ class LateRowPaginator(BoundedCountPaginator):
     With plain OFFSET the database reads every skipped row in full (on PostgreSQL 1 500 pages down, tens of
     thousands of heap rows); the keys come from the ordering's index instead, and only the page's rows,
     with their annotations and prefetches, are loaded. One more query per page, the same for every page.
+
+    The Next and Previous links carry a cursor (``after`` / ``before``: the sort values of the page's last or
+    first row), and such a page seeks to it in the index instead of counting past every earlier row, so
+    walking a million-row list costs the same on its last page as on its first. A page chosen by number, a
+    sort on a column that can be empty, or a cursor that does not verify, is paged by OFFSET as before.
     """
+
+    def __init__(self, object_list, per_page, *args, cursor=None, **kwargs):
+        self.cursor = cursor  # ("after" | "before", token) or None
+        super().__init__(object_list, per_page, *args, **kwargs)
 
     def _queryset(self):
         # django-tables2 pages its BoundRows, over its TableQuerysetData, over the queryset.
@@ -66,12 +76,36 @@ class LateRowPaginator(BoundedCountPaginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(self.keys_queryset(queryset)[bottom:top])
+        keys_queryset = self.keys_queryset(queryset)
+        seek = seek_order(keys_queryset)
+        by_cursor = self.keys_by_cursor(keys_queryset, seek, top - bottom) if seek else None
+        if by_cursor is not None:
+            query, backwards = by_cursor
+            keys = self.fetch_keys(query)[::-1] if backwards else self.fetch_keys(query)
+        else:
+            keys = self.fetch_keys(keys_queryset[bottom:top])
         loaded = {record.pk: record for record in queryset.filter(pk__in=keys)}
         records = [loaded[key] for key in keys if key in loaded]
-        if bound_rows is not None:
-            records = BoundRows(data=records, table=bound_rows.table)
-        return self._get_page(records, number, self)
+        page = self._get_page(BoundRows(data=records, table=bound_rows.table) if bound_rows else records, number, self)
+        page.next_cursor = cursor_token(records[-1], seek) if seek and records else ""
+        page.previous_cursor = cursor_token(records[0], seek) if seek and records else ""
+        return page
+
+    def keys_by_cursor(self, keys_queryset, seek, size):
+        """The query for the keys of the page after (or before: in reverse) the cursor's row, and whether it
+        runs backwards; None when there is no usable cursor."""
+        if not self.cursor or size <= 0:
+            return None
+        direction, token = self.cursor
+        values = cursor_values(token, seek, keys_queryset.model)
+        if values is None:
+            return None
+        if direction == "after":
+            return keys_queryset.filter(seek_filter(seek, values, forward=True))[:size], False
+        return keys_queryset.filter(seek_filter(seek, values, forward=False)).reverse()[:size], True
+
+    def fetch_keys(self, query) -> list:
+        return list(query)
 
     def keys_queryset(self, queryset):
         """The page's keys in a total order: the list's ordering, then the primary key in the direction of the
@@ -94,6 +128,67 @@ def tie_broken(queryset):
         return queryset  # already a total order
     last = order[-1]
     return queryset.order_by(*order, "-pk" if last.startswith("-") else "pk")
+
+
+CURSOR_SALT = "hpregister.list-cursor"
+
+
+def seek_order(queryset) -> list[tuple[str, bool]] | None:
+    """The ordering as (field, descending) when a cursor can seek in it: plain, non-empty fields of the
+    model itself that include the primary key or a unique constraint. None otherwise (paged by OFFSET)."""
+    meta = queryset.model._meta
+    order = []
+    for term in queryset.query.order_by or meta.ordering:
+        if not isinstance(term, str) or "__" in term or "?" in term:
+            return None
+        name = term.lstrip("-")
+        try:
+            field = meta.pk if name == "pk" else meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        if field.null or not field.concrete or field.is_relation and not field.primary_key:
+            return None
+        order.append((field.attname, term.startswith("-")))
+    if not order:
+        return None
+    names = {name for name, _descending in order}
+    unique_sets = [
+        {meta.pk.attname},
+        *({meta.get_field(f).attname for f in c.fields} for c in meta.total_unique_constraints),
+    ]
+    return order if any(unique <= names for unique in unique_sets) else None
+
+
+def cursor_token(record, seek) -> str:
+    return signing.dumps([str(getattr(record, name)) for name, _descending in seek], salt=CURSOR_SALT)
+
+
+def cursor_values(token: str, seek, model) -> list | None:
+    try:
+        raw = signing.loads(token, salt=CURSOR_SALT)
+        if not isinstance(raw, list) or len(raw) != len(seek):
+            return None
+        return [model._meta.get_field(name).to_python(value) for (name, _d), value in zip(seek, raw, strict=True)]
+    except (signing.BadSignature, ValidationError, ValueError, TypeError, FieldDoesNotExist):
+        return None
+
+
+def seek_filter(seek, values, forward: bool) -> Q:
+    """Rows after (forward) or before the cursor's row in the ordering: (a, b, id) > (x, y, z) written out
+    term by term, each in its own direction, with the first term's bound up front for the index."""
+    ahead = []
+    for index, ((name, descending), value) in enumerate(zip(seek, values, strict=True)):
+        equal = {
+            earlier: earlier_value for (earlier, _d), earlier_value in zip(seek[:index], values[:index], strict=True)
+        }
+        later = "lt" if descending == forward else "gt"
+        ahead.append(Q(**equal) & Q(**{f"{name}__{later}": value}))
+    (first, descending), start = seek[0], values[0]
+    bound = Q(**{f"{first}__{'lte' if descending == forward else 'gte'}": start})
+    condition = ahead[0]
+    for alternative in ahead[1:]:
+        condition |= alternative
+    return bound & condition
 
 
 def estimated_count(queryset) -> int:

@@ -149,7 +149,12 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
             per_page = int(self.request.GET.get("per_page", settings.LIST_PAGE_SIZE))
         except ValueError:
             per_page = settings.LIST_PAGE_SIZE
-        return {"per_page": max(1, min(per_page, settings.LIST_MAX_PAGE_SIZE)), "paginator_class": LateRowPaginator}
+        cursor = next(((d, self.request.GET[d]) for d in ("after", "before") if self.request.GET.get(d)), None)
+        return {
+            "per_page": max(1, min(per_page, settings.LIST_MAX_PAGE_SIZE)),
+            "paginator_class": LateRowPaginator,
+            "cursor": cursor,
+        }
 
     def get_table_kwargs(self):
         # per_page is read by get_table_pagination (bounded), not by django-tables2 (unbounded).
@@ -517,7 +522,7 @@ def saved_filter_save(request):
         return redirect(_list_url(request.POST.get("list_name", "")) or "dashboard")
     data = form.cleaned_data
     query = QueryDict(data["query"]).copy()
-    for transient in ("page", "_export", "delimiter"):
+    for transient in ("page", "_export", "delimiter", "after", "before"):
         query.pop(transient, None)
     SavedFilter.objects.update_or_create(
         user=request.user, list_name=data["list_name"], name=data["name"], defaults={"query": query.urlencode()}

@@ -77,5 +77,44 @@ def test_pages_carry_a_content_security_policy_and_no_inline_script(login, alice
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_sessions_expire_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True and settings.SESSION_COOKIE_AGE <= 12 * 3600
+def test_sessions_expire_after_inactivity_not_while_in_use(client, alice, settings):
+    """Eight hours without a request signs out; a day of work with requests every half hour does not."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    assert settings.SESSION_COOKIE_AGE <= 12 * 3600
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(alice)
+    for step in range(1, 21):  # ten hours in all, longer than the session age
+        with time_machine.travel(start + timedelta(minutes=30 * step), tick=False):
+            assert client.get(reverse("my_tasks")).status_code == 200, f"signed out after {step / 2} hours"
+    idle = start + timedelta(minutes=600, seconds=settings.SESSION_COOKIE_AGE + 1)
+    with time_machine.travel(idle, tick=False):
+        assert client.get(reverse("my_tasks")).status_code == 302
+
+
+def test_the_session_is_written_at_most_once_a_minute_not_on_every_request(client, alice, settings):
+    """Django's SESSION_SAVE_EVERY_REQUEST wrote the session row on every page: one of the five queries of
+    the per-request floor. The expiry moves on when the last write is older than SESSION_REFRESH_SECONDS."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    start = timezone.now()
+
+    def writes(at):
+        with time_machine.travel(at, tick=False), CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("my_tasks")).status_code == 200
+        return [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+
+    with time_machine.travel(start, tick=False):
+        client.force_login(alice)
+    assert writes(start + timedelta(seconds=10)) == []
+    assert writes(start + timedelta(seconds=settings.SESSION_REFRESH_SECONDS - 5)) == []
+    assert len(writes(start + timedelta(seconds=settings.SESSION_REFRESH_SECONDS + 5))) == 1
