@@ -86,7 +86,11 @@ class LateRowPaginator(BoundedCountPaginator):
             keys = self.fetch_keys(keys_queryset[bottom:top])
         loaded = {record.pk: record for record in queryset.filter(pk__in=keys)}
         records = [loaded[key] for key in keys if key in loaded]
-        page = self._get_page(BoundRows(data=records, table=bound_rows.table) if bound_rows else records, number, self)
+        if bound_rows is not None:  # never its truth value: that would count the whole queryset
+            records_or_rows = BoundRows(data=records, table=bound_rows.table)
+        else:
+            records_or_rows = records
+        page = self._get_page(records_or_rows, number, self)
         page.next_cursor = cursor_token(records[-1], seek) if seek and records else ""
         page.previous_cursor = cursor_token(records[0], seek) if seek and records else ""
         return page
