@@ -52,7 +52,7 @@ class Command(BaseCommand):
             "--reuse", action="store_true", help="measure a register an earlier run built, instead of refusing"
         )
         parser.add_argument(
-            "--parts", nargs="+", choices=["pages", "sweep", "export"], default=["pages", "sweep", "export"]
+            "--parts", nargs="*", choices=["pages", "sweep", "export"], default=["pages", "sweep", "export"]
         )
 
     def handle(self, *args, **o):
