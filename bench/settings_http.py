@@ -1,4 +1,4 @@
-"""Settings for the HTTP benchmark (bench/http.py): the project's own, with the "hello" floor view added.
+"""Settings for the HTTP benchmark (bench/over_http.py): the project's own, with the "hello" floor view added.
 
 ``BENCH_BARE=1`` gives the bare Django floor instead: the same hello view with no middleware at all."""
 
