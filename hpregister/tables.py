@@ -124,12 +124,14 @@ def tie_broken(queryset):
     if not order or None in names:
         return queryset if order else queryset.order_by("pk")
     meta = queryset.model._meta
-    unique_sets = [{meta.pk.name}, *({*c.fields} for c in meta.total_unique_constraints)]
-    unique_sets += [{f.name} for f in meta.fields if f.unique]
-    given = {"pk" if name in ("pk", meta.pk.name) else name for name in names}
-    given |= {meta.pk.name} if "pk" in given else set()
-    if any(unique <= given for unique in unique_sets):
-        return queryset  # already a total order
+    attnames = set()
+    for name in names:
+        try:
+            attnames.add(meta.pk.attname if name == "pk" else meta.get_field(name).attname)
+        except FieldDoesNotExist:
+            pass  # an annotation: never a key
+    if is_total_order(meta, attnames):
+        return queryset
     last = order[-1]
     return queryset.order_by(*order, "-pk" if last.startswith("-") else "pk")
 
@@ -155,12 +157,15 @@ def seek_order(queryset) -> list[tuple[str, bool]] | None:
         order.append((field.attname, term.startswith("-")))
     if not order:
         return None
-    names = {name for name, _descending in order}
-    unique_sets = [
-        {meta.pk.attname},
-        *({meta.get_field(f).attname for f in c.fields} for c in meta.total_unique_constraints),
-    ]
-    return order if any(unique <= names for unique in unique_sets) else None
+    return order if is_total_order(meta, {name for name, _descending in order}) else None
+
+
+def is_total_order(meta, attnames: set[str]) -> bool:
+    """Whether ordering by these columns orders every row: they include the primary key, a unique field or
+    every field of a unique constraint."""
+    keys = [{meta.pk.attname}, *({f.attname} for f in meta.concrete_fields if f.unique)]
+    keys += [{meta.get_field(name).attname for name in c.fields} for c in meta.total_unique_constraints]
+    return any(key <= attnames for key in keys)
 
 
 def cursor_token(record, seek) -> str:
