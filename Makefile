@@ -41,8 +41,9 @@ serve: setup
 	$(VENV)/bin/celery -A hpregister beat --loglevel=INFO --schedule=var/celerybeat-schedule & \
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py
 
+# The suite runs on every core (pytest-xdist); each worker has its own test database.
 test: $(STAMP)
-	$(VENV)/bin/pytest -m "not integration and not browser" -p no:cacheprovider
+	$(VENV)/bin/pytest -m "not integration and not browser" -p no:cacheprovider -n auto
 
 # Needs Debian's Chromium: apt-get install chromium chromium-driver
 test-browser: $(STAMP)

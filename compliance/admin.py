@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from hpregister.admin import LargeInline, ScopedAdmin
 
 from .models import (
+    AdequacyDecision,
     Assessment,
     Evidence,
     Gap,
     GapAction,
     Instrument,
     Obligation,
+    ProcessorAgreement,
     SubProcessor,
     SubProcessorNotice,
     amend_instrument,
@@ -104,3 +106,17 @@ class GapActionAdmin(ScopedAdmin):
 class SubProcessorNoticeAdmin(ScopedAdmin):
     list_display = ["name", "change", "received_on", "objection_deadline", "decision"]
     list_filter = ["decision", "change"]
+
+
+@admin.register(AdequacyDecision)
+class AdequacyDecisionAdmin(ScopedAdmin):
+    list_display = ["title", "country", "adopted_on", "expires_on"]
+    search_fields = ["title"]
+
+
+@admin.register(ProcessorAgreement)
+class ProcessorAgreementAdmin(ScopedAdmin):
+    list_display = ["processor", "kind", "organisation", "reference", "signed_on", "ends_on", "breach_notice_hours"]
+    list_filter = ["kind"]
+    search_fields = ["processor", "reference"]
+    list_select_related = ["organisation"]

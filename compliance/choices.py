@@ -67,6 +67,11 @@ class NoticeChange(models.TextChoices):
     REPLACED = "replaced", _("Replaced sub-processor")
 
 
+class AgreementKind(models.TextChoices):
+    PROCESSOR = "processor", _("Processor agreement")
+    SUBPROCESSOR = "subprocessor", _("Sub-processor agreement")
+
+
 class NoticeDecision(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACCEPTED = "accepted", _("Accepted")
@@ -75,22 +80,3 @@ class NoticeDecision(models.TextChoices):
 
 # EU member states plus Norway, Iceland and Liechtenstein (ISO 3166-1 alpha-2).
 EEA = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE NO IS LI".split())
-
-# Countries with an adequacy decision under GDPR Art. 45 (as data: edit here when the Commission decides).
-ADEQUACY_DECISIONS = {
-    "AD": "Andorra (2010/625/EU)",
-    "AR": "Argentina (2003/490/EC)",
-    "CA": "Canada, commercial organisations (2002/2/EC)",
-    "FO": "Faroe Islands (2010/146/EU)",
-    "GG": "Guernsey (2003/821/EC)",
-    "IL": "Israel (2011/61/EU)",
-    "IM": "Isle of Man (2004/411/EC)",
-    "JP": "Japan (EU 2019/419)",
-    "JE": "Jersey (2008/393/EC)",
-    "NZ": "New Zealand (2013/65/EU)",
-    "KR": "Republic of Korea (EU 2022/254)",
-    "CH": "Switzerland (2000/518/EC)",
-    "GB": "United Kingdom (EU 2021/1772)",
-    "UY": "Uruguay (2012/484/EU)",
-    "US": "EU-US Data Privacy Framework (EU 2023/1795), certified organisations only",
-}

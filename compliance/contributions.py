@@ -21,8 +21,8 @@ from hpregister.timeutils import date_deadline
 from . import bench, reference
 from .choices import NoticeDecision
 from .filters import GapFilterSet, ObligationFilterSet, SubProcessorFilterSet
-from .models import Assessment, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
-from .reminders import ACTIVE
+from .models import AdequacyDecision, Assessment, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
+from .reminders import ACTIVE, relied_on
 
 
 def counts(request) -> dict:
@@ -100,6 +100,27 @@ def subprocessor_task(user, sub) -> Task:
     )
 
 
+def my_adequacy_decisions(user, horizon):
+    """Adequacy decisions with an end date that an active sub-processor's transfer relies on."""
+    decisions = AdequacyDecision.objects.filter(
+        responsible(AdequacyDecision, user, None, owner=None), expires_on__isnull=False, country__in=relied_on()
+    )
+    if horizon is not None:
+        decisions = decisions.filter(expires_on__lte=horizon_day(horizon))
+    return decisions.order_by("expires_on", "pk")
+
+
+def adequacy_task(user, decision) -> Task:
+    return Task(
+        deadline=date_deadline(decision.expires_on),
+        all_day=True,
+        title=decision.title,
+        url=decision.get_absolute_url(),
+        act_url=reverse("compliance:subprocessor_list") + "?adequacy_expiring=yes",
+        action=_("Put another transfer basis in place before the adequacy decision ends"),
+    )
+
+
 def my_objections(user, horizon):
     notices = SubProcessorNotice.objects.filter(
         responsible(SubProcessorNotice, user, None, owner=None),
@@ -139,6 +160,15 @@ def register() -> None:
     task_sources.register(
         queryset_source(
             "subprocessor.objection", _("Objection deadline for a new sub-processor"), my_objections, objection_task, 80
+        )
+    )
+    task_sources.register(
+        queryset_source(
+            "adequacy.expiry",
+            _("An adequacy decision used as a transfer basis ends"),
+            my_adequacy_decisions,
+            adequacy_task,
+            85,
         )
     )
     bench_scenarios.register(bench.scenario)

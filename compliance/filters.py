@@ -6,8 +6,25 @@ from django_countries import countries
 
 from hpregister.filters import SearchFilterSet, organisation_filter
 
-from .choices import AssessmentStatus, GapKind, GapStatus, Holder, NoticeDecision, SubProcessorStatus, TransferBasis
-from .models import Assessment, Gap, Obligation, SubProcessor, SubProcessorNotice
+from .choices import (
+    AgreementKind,
+    AssessmentStatus,
+    GapKind,
+    GapStatus,
+    Holder,
+    NoticeDecision,
+    SubProcessorStatus,
+    TransferBasis,
+)
+from .models import (
+    AdequacyDecision,
+    Assessment,
+    Gap,
+    Obligation,
+    ProcessorAgreement,
+    SubProcessor,
+    SubProcessorNotice,
+)
 
 YES = [("yes", _("Yes"))]
 
@@ -75,10 +92,16 @@ class SubProcessorFilterSet(SearchFilterSet):
     status = django_filters.ChoiceFilter(choices=SubProcessorStatus.choices, label=_("Status"))
     overdue = django_filters.ChoiceFilter(choices=YES, label=_("Review overdue"), method="filter_overdue")
     failing = django_filters.ChoiceFilter(choices=YES, label=_("Failing validation"), method="filter_failing")
+    adequacy_expiring = django_filters.ChoiceFilter(
+        choices=YES, label=_("Adequacy decision ending soon"), method="filter_adequacy_expiring"
+    )
 
     class Meta:
         model = SubProcessor
-        fields = ["q", "country", "transfer_basis", "status", "overdue", "failing"]
+        fields = ["q", "country", "transfer_basis", "status", "overdue", "failing", "adequacy_expiring"]
+
+    def filter_adequacy_expiring(self, queryset, name, value):
+        return queryset.adequacy_expiring()
 
     def filter_overdue(self, queryset, name, value):
         return queryset.review_overdue()
@@ -94,3 +117,22 @@ class SubProcessorNoticeFilterSet(SearchFilterSet):
     class Meta:
         model = SubProcessorNotice
         fields = ["q", "decision"]
+
+
+class AdequacyDecisionFilterSet(SearchFilterSet):
+    search_fields = ("title", "note")
+
+    class Meta:
+        model = AdequacyDecision
+        fields = ["q"]
+
+
+class ProcessorAgreementFilterSet(SearchFilterSet):
+    search_fields = ("processor", "reference", "note")
+    kind = django_filters.ChoiceFilter(choices=AgreementKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = ProcessorAgreement
+        fields = ["q", "organisation", "kind"]
+
+    organisation = organisation_filter()

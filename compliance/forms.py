@@ -12,7 +12,16 @@ from hpregister.forms import ScopedModelForm, StyledFormMixin
 from hpregister.uploads import check_upload
 from risks.models import Risk
 
-from .models import Assessment, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
+from .models import (
+    AdequacyDecision,
+    Assessment,
+    Gap,
+    GapAction,
+    Obligation,
+    ProcessorAgreement,
+    SubProcessor,
+    SubProcessorNotice,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -110,6 +119,30 @@ class SubProcessorForm(ScopedModelForm):
             "next_review",
         ]
         widgets = {f: DATE for f in ("dpf_checked_on", "tia_date", "approved_on", "last_review", "next_review")}
+
+
+class AdequacyDecisionForm(ScopedModelForm):
+    class Meta:
+        model = AdequacyDecision
+        fields = ["country", "title", "adopted_on", "expires_on", "note"]
+        widgets = {"adopted_on": DATE, "expires_on": DATE, "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProcessorAgreementForm(ScopedModelForm):
+    class Meta:
+        model = ProcessorAgreement
+        fields = [
+            "organisation",
+            "kind",
+            "processor",
+            "subprocessor",
+            "reference",
+            "signed_on",
+            "ends_on",
+            "breach_notice_hours",
+            "note",
+        ]
+        widgets = {"signed_on": DATE, "ends_on": DATE, "note": forms.Textarea(attrs={"rows": 3})}
 
 
 class NoticeForm(ScopedModelForm):

@@ -3,11 +3,12 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -18,8 +19,8 @@ from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet
 from hpregister.timeutils import add_months
 
 from .choices import (
-    ADEQUACY_DECISIONS,
     EEA,
+    AgreementKind,
     AssessmentStatus,
     Derogation,
     GapKind,
@@ -382,17 +383,80 @@ class GapAction(Measure):
             self.gap.save()
 
 
+class AdequacyDecisionQuerySet(ScopedQuerySet):
+    def in_force(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+
+    def expiring(self, on=None):
+        """In force today, but ending within ADEQUACY_WARNING_DAYS."""
+        on = on or timezone.localdate()
+        return self.in_force(on).filter(expires_on__lte=on + dt.timedelta(days=settings.ADEQUACY_WARNING_DAYS))
+
+
+class AdequacyDecision(ScopedModel):
+    """A Commission decision under GDPR Art. 45 that a third country protects personal data adequately.
+
+    Data, not code: the operator records a new decision, a renewal or a sunset here, and every sub-processor
+    that relies on it is checked against its end date."""
+
+    new_title = _("New adequacy decision")
+
+    country = CountryField(_("country"), unique=True)
+    title = models.CharField(_("decision"), max_length=200)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    expires_on = models.DateField(
+        _("in force until"),
+        null=True,
+        blank=True,
+        help_text=_("The sunset date, or the end of the latest renewal. Empty: no end date."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+    objects = AdequacyDecisionQuerySet.as_manager()
+    organisation_path = None
+
+    class Meta:
+        ordering = ["country"]
+        verbose_name = _("adequacy decision")
+        verbose_name_plural = _("adequacy decisions")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("compliance:adequacydecision_detail", args=[self.pk])
+
+    def in_force_on(self, day) -> bool:
+        return self.expires_on is None or self.expires_on >= day
+
+    def expires_soon(self, day=None) -> bool:
+        day = day or timezone.localdate()
+        return (
+            self.expires_on is not None
+            and self.in_force_on(day)
+            and self.expires_on <= day + dt.timedelta(days=settings.ADEQUACY_WARNING_DAYS)
+        )
+
+
 class SubProcessorQuerySet(ScopedQuerySet):
     def review_overdue(self, today=None):
         return self.filter(next_review__lt=today or timezone.localdate())
 
+    def adequacy_expiring(self, today=None):
+        """Transfers on an adequacy decision that ends within ADEQUACY_WARNING_DAYS: find another basis now."""
+        countries = AdequacyDecision.objects.expiring(today).values("country")
+        return self.filter(transfer_basis=TransferBasis.ADEQUACY, country__in=countries)
+
     def failing_validation(self):
         """Rows that break a chapter V rule (the same rules as SubProcessor.validation_problems)."""
         outside = ~Q(country__in=EEA)
+        in_force = AdequacyDecision.objects.in_force().values("country")
         return self.filter(
             (outside & Q(transfer_basis=TransferBasis.WITHIN_EEA))
             | (Q(country__in=EEA) & ~Q(transfer_basis=TransferBasis.WITHIN_EEA))
-            | (Q(transfer_basis=TransferBasis.ADEQUACY) & ~Q(country__in=list(ADEQUACY_DECISIONS)))
+            | (Q(transfer_basis=TransferBasis.ADEQUACY) & ~Q(country__in=in_force))
             | (Q(transfer_basis=TransferBasis.ADEQUACY, country="US") & Q(dpf_checked_on__isnull=True))
             | (Q(transfer_basis=TransferBasis.SCC) & (Q(tia_date__isnull=True) | Q(scc_module="")))
             | (Q(transfer_basis=TransferBasis.DEROGATION) & Q(derogation=""))
@@ -459,8 +523,13 @@ class SubProcessor(ScopedModel):
                 "country": self.country.name
             }
         if basis == TransferBasis.ADEQUACY:
-            if code not in ADEQUACY_DECISIONS:
+            decision = self.adequacy
+            if decision is None:
                 problems["country"] = _("%(country)s has no adequacy decision.") % {"country": self.country.name}
+            elif not decision.in_force_on(timezone.localdate()):
+                problems["transfer_basis"] = _(
+                    "The adequacy decision for %(country)s ended on %(date)s: choose another transfer basis."
+                ) % {"country": self.country.name, "date": decision.expires_on.strftime("%d.%m.%Y")}
             elif code == "US" and not self.dpf_checked_on:
                 problems["dpf_checked_on"] = _(
                     "Record when the organisation's Data Privacy Framework certification was checked."
@@ -474,9 +543,26 @@ class SubProcessor(ScopedModel):
             problems["derogation"] = _("Give the Art. 49 ground.")
         return problems
 
+    @cached_property
+    def adequacy(self) -> AdequacyDecision | None:
+        """The adequacy decision for the country, whether or not the transfer relies on it."""
+        if not self.country:
+            return None
+        return AdequacyDecision.objects.filter(country=str(self.country)).first()
+
+    @property
+    def adequacy_warning(self) -> str:
+        """A warning while the adequacy decision this transfer relies on nears its end date."""
+        decision = self.adequacy if self.transfer_basis == TransferBasis.ADEQUACY else None
+        if decision is None or not decision.expires_soon():
+            return ""
+        return _("The adequacy decision ends on %(date)s: prepare another transfer basis before then.") % {
+            "date": decision.expires_on.strftime("%d.%m.%Y")
+        }
+
     def save(self, *args, **kwargs):
         if self.transfer_basis == TransferBasis.ADEQUACY and not self.adequacy_decision:
-            self.adequacy_decision = ADEQUACY_DECISIONS.get(str(self.country), "")
+            self.adequacy_decision = self.adequacy.title if self.adequacy else ""
         super().save(*args, **kwargs)
 
 
@@ -558,3 +644,78 @@ class SubProcessorNotice(ScopedModel):
         self.decided_at = timezone.now()
         self.full_clean()
         self.save()
+
+
+class ProcessorAgreementQuerySet(ScopedQuerySet):
+    def in_force(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+
+class ProcessorAgreement(ScopedModel):
+    """A data processing agreement (GDPR Art. 28(3)) of an organisation with a processor or sub-processor.
+
+    Each agreement records its own breach-notification SLA: the hours the processor has to tell the
+    controller after it becomes aware of a breach (Art. 33(2)). An incident that names the agreement is
+    flagged against that SLA, and against PROCESSOR_NOTICE_LIMIT_HOURS only where none is recorded."""
+
+    new_title = _("New processor agreement")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("controller"),
+        help_text=_("The organisation that signed as controller (or as processor, for a sub-processor)."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices, default=AgreementKind.PROCESSOR)
+    processor = models.CharField(_("processor"), max_length=200)
+    subprocessor = models.ForeignKey(
+        SubProcessor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("sub-processor in the register"),
+    )
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    breach_notice_hours = models.PositiveSmallIntegerField(
+        _("breach notice within (hours)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(24 * 30)],
+        help_text=_("The agreement's SLA for telling us about a breach. Empty: the register's default applies."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+    objects = ProcessorAgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "processor"]
+        verbose_name = _("processor agreement")
+        verbose_name_plural = _("processor agreements")
+
+    def __str__(self):
+        return f"{self.processor} ({self.reference})" if self.reference else self.processor
+
+    def get_absolute_url(self):
+        return reverse("compliance:processoragreement_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.kind == AgreementKind.SUBPROCESSOR and not self.subprocessor_id:
+            errors["subprocessor"] = _("Choose the sub-processor the agreement covers.")
+        if self.signed_on and self.ends_on and self.ends_on < self.signed_on:
+            errors["ends_on"] = _("The agreement cannot end before it was signed.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def notice_limit_hours(self) -> int:
+        """The breach-notice SLA in hours: the agreement's own, or the register's default."""
+        if self.breach_notice_hours is not None:
+            return self.breach_notice_hours
+        return settings.PROCESSOR_NOTICE_LIMIT_HOURS

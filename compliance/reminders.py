@@ -6,8 +6,8 @@ from hpregister.models import Organisation
 from hpregister.reminders import DeadlineKind, Due, horizon_date, register
 from hpregister.timeutils import date_deadline
 
-from .choices import NoticeDecision, SubProcessorStatus
-from .models import Assessment, GapAction, SubProcessor, SubProcessorNotice
+from .choices import NoticeDecision, SubProcessorStatus, TransferBasis
+from .models import AdequacyDecision, Assessment, GapAction, SubProcessor, SubProcessorNotice
 
 ACTIVE = [SubProcessorStatus.APPROVED, SubProcessorStatus.PROPOSED]
 
@@ -26,6 +26,30 @@ def subprocessor_review_due(horizon):
 
 def subprocessor_review_current(sub):
     return date_deadline(sub.next_review) if sub.next_review and sub.status in ACTIVE else None
+
+
+def relied_on():
+    return SubProcessor.objects.filter(status__in=ACTIVE, transfer_basis=TransferBasis.ADEQUACY).values("country")
+
+
+def adequacy_due(horizon):
+    """Adequacy decisions that end, while an active sub-processor's transfer still relies on them."""
+    operators = operator_ids()
+    decisions = AdequacyDecision.objects.filter(expires_on__lte=horizon_date(horizon), country__in=relied_on())
+    for decision in decisions:
+        yield Due(
+            obj=decision,
+            deadline=date_deadline(decision.expires_on),
+            all_day=True,
+            title=decision.title,
+            organisation_ids=operators,
+        )
+
+
+def adequacy_current(decision):
+    if decision.expires_on is None or not relied_on().filter(country=str(decision.country)).exists():
+        return None
+    return date_deadline(decision.expires_on)
 
 
 def assessment_due(horizon):
@@ -89,6 +113,17 @@ register(
         due=subprocessor_review_due,
         current=subprocessor_review_current,
         action=_("Review the sub-processor's transfer basis and agreement, and set the next review date."),
+    )
+)
+register(
+    DeadlineKind(
+        name="adequacy.expiry",
+        label=_("An adequacy decision used as a transfer basis ends"),
+        model=AdequacyDecision,
+        due=adequacy_due,
+        current=adequacy_current,
+        action=_("Put another transfer basis in place for the sub-processors that rely on the decision."),
+        thresholds="-180d, -90d, -30d, 0",
     )
 )
 register(

@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from hpregister.tables import BaseTable, NullsLastColumn
 
 from .choices import AssessmentStatus
-from .models import Assessment, Gap, Obligation, SubProcessor, SubProcessorNotice
+from .models import (
+    AdequacyDecision,
+    Assessment,
+    Gap,
+    Obligation,
+    ProcessorAgreement,
+    SubProcessor,
+    SubProcessorNotice,
+)
 
 
 class ObligationTable(BaseTable):
@@ -72,8 +80,15 @@ class SubProcessorTable(BaseTable):
         fields = ("name", "processing_activity", "country", "transfer_basis", "status", "next_review", "validation")
         default_columns = fields
 
+    def _problems(self, record):
+        """The chapter V problems, with the adequacy decisions read once per table rather than once a row."""
+        if not hasattr(self, "_decisions"):
+            self._decisions = {str(d.country): d for d in AdequacyDecision.objects.all()}
+        record.__dict__.setdefault("adequacy", self._decisions.get(str(record.country)))
+        return record.validation_problems()
+
     def render_validation(self, record):
-        problems = record.validation_problems()
+        problems = self._problems(record)
         if not problems:
             return _("OK")
         return format_html(
@@ -81,7 +96,7 @@ class SubProcessorTable(BaseTable):
         )
 
     def value_validation(self, record):
-        return "; ".join(str(p) for p in record.validation_problems().values()) or "OK"
+        return "; ".join(str(p) for p in self._problems(record).values()) or "OK"
 
 
 class SubProcessorNoticeTable(BaseTable):
@@ -90,4 +105,25 @@ class SubProcessorNoticeTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = SubProcessorNotice
         fields = ("name", "change", "received_on", "objection_deadline", "decision", "decided_by")
+        default_columns = fields
+
+
+class AdequacyDecisionTable(BaseTable):
+    title = tables.Column(linkify=True)
+    country = tables.Column(accessor="country__name", order_by=("country",), verbose_name=_("country"))
+    expires_on = NullsLastColumn()
+
+    class Meta(BaseTable.Meta):
+        model = AdequacyDecision
+        fields = ("title", "country", "adopted_on", "expires_on")
+        default_columns = fields
+
+
+class ProcessorAgreementTable(BaseTable):
+    processor = tables.Column(linkify=True)
+    breach_notice_hours = NullsLastColumn()
+
+    class Meta(BaseTable.Meta):
+        model = ProcessorAgreement
+        fields = ("processor", "kind", "organisation", "reference", "signed_on", "ends_on", "breach_notice_hours")
         default_columns = fields

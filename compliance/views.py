@@ -17,7 +17,17 @@ from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditVi
 from . import filters, forms, tables
 from .choices import AssessmentStatus, TransferBasis
 from .imports import apply_import, plan_import
-from .models import Assessment, Evidence, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
+from .models import (
+    AdequacyDecision,
+    Assessment,
+    Evidence,
+    Gap,
+    GapAction,
+    Obligation,
+    ProcessorAgreement,
+    SubProcessor,
+    SubProcessorNotice,
+)
 
 
 def status_counts(user):
@@ -247,6 +257,8 @@ class SubProcessorView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["problems"] = self.object.validation_problems()
+        ctx["adequacy_warning"] = self.object.adequacy_warning
+        ctx["agreements"] = ProcessorAgreement.objects.visible_to(self.request.user).filter(subprocessor=self.object)
         return ctx
 
 
@@ -337,3 +349,45 @@ def subprocessor_import(request):
             request.session[SESSION_KEY] = rows
     context["form"] = form
     return render(request, "compliance/subprocessor_import.html", context)
+
+
+class AdequacyDecisionListView(ObjectListView):
+    queryset = AdequacyDecision.objects.all()
+    table_class = tables.AdequacyDecisionTable
+    filterset_class = filters.AdequacyDecisionFilterSet
+    template_name = "compliance/list.html"
+
+
+class AdequacyDecisionView(ObjectDetailView):
+    model = AdequacyDecision
+    fields = forms.AdequacyDecisionForm.Meta.fields
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["relying"] = SubProcessor.objects.visible_to(self.request.user).filter(
+            country=str(self.object.country), transfer_basis=TransferBasis.ADEQUACY
+        )
+        return ctx
+
+
+class AdequacyDecisionEditView(ObjectEditView):
+    model = AdequacyDecision
+    form_class = forms.AdequacyDecisionForm
+
+
+class ProcessorAgreementListView(ObjectListView):
+    queryset = ProcessorAgreement.objects.select_related("organisation")
+    table_class = tables.ProcessorAgreementTable
+    filterset_class = filters.ProcessorAgreementFilterSet
+    template_name = "compliance/list.html"
+
+
+class ProcessorAgreementView(ObjectDetailView):
+    model = ProcessorAgreement
+    queryset = ProcessorAgreement.objects.select_related("organisation", "subprocessor")
+    fields = forms.ProcessorAgreementForm.Meta.fields
+
+
+class ProcessorAgreementEditView(ObjectEditView):
+    model = ProcessorAgreement
+    form_class = forms.ProcessorAgreementForm

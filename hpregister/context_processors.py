@@ -9,6 +9,7 @@ NAVIGATION = [
     ("logcontrol:logreview_list", _("Log control"), "/log-control/"),
     ("risks:risk_list", _("Risks"), "/risks/"),
     ("compliance:obligation_list", _("Compliance"), "/compliance/"),
+    ("internalcontrol:record", _("Internal control"), "/internal-control/"),
     ("hpregister:organisation_list", _("Organisations"), "/organisations/"),
     ("search", _("Search"), "/search/"),
 ]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "risks",
     "incidents",
     "logcontrol",
+    "internalcontrol",
     "bench",
 ]
 
@@ -275,7 +276,10 @@ EXPORT_LEASE_SECONDS = int(os.environ.get("EXPORT_LEASE_SECONDS", "3600"))
 
 # --- Register rules ---------------------------------------------------------------------------
 # A processor's notice later than this after it detected a breach is flagged as not "without undue delay".
+# The default where a processor agreement records no breach-notice SLA of its own.
 PROCESSOR_NOTICE_LIMIT_HOURS = int(os.environ.get("PROCESSOR_NOTICE_LIMIT_HOURS", "24"))
+# The checks warn this many days before an adequacy decision used as a transfer basis ends.
+ADEQUACY_WARNING_DAYS = int(os.environ.get("ADEQUACY_WARNING_DAYS", "180"))
 
 # A breach's follow-up duties, each with a reminder: elapsed hours from awareness (weekends count), or days
 # from a phased ("trinnvis") first notification to the final one. Art. 34 and Kripos are due "without undue

@@ -358,6 +358,12 @@ def _localizer(localize):
     return lambda value: conditional_escape(formats.localize(timezone.template_localtime(value), use_l10n=True))
 
 
+def date_with_overdue(value, overdue: bool):
+    """A due date, with an "overdue" badge when it has passed while still open."""
+    text = value.strftime("%d.%m.%Y")
+    return format_html('{} <span class="hp-badge-overdue">{}</span>', text, _("overdue")) if overdue else text
+
+
 class NullsLastColumn(tables.Column):
     """Empty values sort last both ways, on SQLite and PostgreSQL alike."""
 

@@ -51,6 +51,7 @@ urlpatterns = [
     path("risks/", include("risks.urls")),
     path("incidents/", include("incidents.urls")),
     path("log-control/", include("logcontrol.urls")),
+    path("internal-control/", include("internalcontrol.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from compliance.models import Obligation
+from compliance.models import Obligation, ProcessorAgreement
 from hpregister.fields import OsloDateTimeField
 from hpregister.forms import ScopedModelForm, StyledFormMixin
 from hpregister.uploads import check_upload
@@ -55,6 +55,7 @@ class IncidentForm(ScopedModelForm):
             [
                 "organisations",
                 "processor",
+                "processor_agreement",
                 "processor_detected_at",
                 "processor_notified_at",
                 "data_categories",
@@ -98,6 +99,7 @@ class IncidentForm(ScopedModelForm):
             "how_known",
             "organisations",
             "processor",
+            "processor_agreement",
             "processor_detected_at",
             "processor_notified_at",
             "data_categories",
@@ -140,6 +142,9 @@ class IncidentForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["risks"].queryset = Risk.objects.visible_to(self.user)
         self.fields["obligations"].queryset = Obligation.objects.visible_to(self.user)
+        self.fields["processor_agreement"].queryset = ProcessorAgreement.objects.visible_to(self.user).select_related(
+            "organisation"
+        )
         # A cause no longer in use stays on the breaches that have it, and is offered for no new one.
         self.fields["root_cause"].queryset = RootCause.objects.filter(
             Q(is_active=True) | Q(pk=self.instance.root_cause_id)

@@ -1,16 +1,10 @@
 import django_tables2 as tables
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from hpregister.tables import BaseTable
+from hpregister.tables import BaseTable, date_with_overdue
 
 from .models import AccessLogRequest, LogControlPlan, LogReview, StaffCase
-
-
-def _date_with_overdue(value, overdue: bool):
-    text = value.strftime("%d.%m.%Y")
-    return format_html('{} <span class="hp-badge-overdue">{}</span>', text, _("overdue")) if overdue else text
 
 
 class LogControlPlanTable(BaseTable):
@@ -26,7 +20,7 @@ class LogControlPlanTable(BaseTable):
         self.today = timezone.localdate()
 
     def render_next_due(self, record, value):
-        return _date_with_overdue(value, record.is_active and value < self.today)
+        return date_with_overdue(value, record.is_active and value < self.today)
 
 
 class LogReviewTable(BaseTable):

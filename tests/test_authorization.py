@@ -11,9 +11,20 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from compliance.models import Assessment, Evidence, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
+from compliance.models import (
+    AdequacyDecision,
+    Assessment,
+    Evidence,
+    Gap,
+    GapAction,
+    Obligation,
+    ProcessorAgreement,
+    SubProcessor,
+    SubProcessorNotice,
+)
 from hpregister.models import ExportJob, Organisation, SavedFilter
 from incidents.models import BreachCount, CaseEntry, RootCause
+from internalcontrol.models import ArchiveSeries, Dpia, ProcessingActivity
 from logcontrol.models import AccessLogRequest, LogControlPlan, LogReview, open_case
 from risks.models import ReportingPeriod, Risk
 from tests.factories import assessed, make_incident, measure, notify, oslo
@@ -88,6 +99,42 @@ def objects():
         "breachcount": BreachCount.objects.order_by("pk").first().pk,
         "rootcause": RootCause.objects.order_by("pk").first().pk,
         **log_control_objects(incident.organisations.get()),
+        **internal_control_objects(incident.organisations.get()),
+    }
+
+
+def internal_control_objects(organisation) -> dict:
+    """A processing activity, a DPIA, an archive series and a processor agreement of St. Olavs hospital HF."""
+    bob = get_user_model().objects.get(username="bob")
+    activity = ProcessingActivity.objects.create(
+        organisation=organisation,
+        name="Pasientbehandling",
+        purposes="Helsehjelp",
+        data_subjects="Pasienter",
+        data_categories="Helseopplysninger",
+        retention="Pasientjournalloven",
+        security_measures="Tilgangsstyring",
+    )
+    dpia = Dpia.objects.create(organisation=organisation, title="Talegjenkjenning", owner=bob)
+    series = ArchiveSeries.objects.create(
+        organisation=organisation,
+        name="Papirjournaler 1990-2010",
+        service_level="specialist",
+        regime="helsearkiv",
+        medium="paper",
+        disposition="norsk_helsearkiv",
+        trigger="patient_death",
+        trigger_on=dt.date(2020, 5, 1),
+    )
+    agreement = ProcessorAgreement.objects.create(
+        organisation=organisation, processor="Hemit HF", breach_notice_hours=12
+    )
+    return {
+        "activity": activity.pk,
+        "dpia": dpia.pk,
+        "series": series.pk,
+        "agreement": agreement.pk,
+        "adequacy": AdequacyDecision.objects.get(country="GB").pk,
     }
 
 
@@ -268,6 +315,30 @@ MATRIX = {
     "incidents:incidentorganisation_edit": (["incident", "affected"], INCIDENT_WRITERS),
     "incidents:breachcount_list": ([], login_only()),
     "incidents:breachcount_detail": (["breachcount"], members_only()),
+    "compliance:adequacydecision_list": ([], login_only()),
+    "compliance:adequacydecision_add": ([], OPERATOR_ONLY),
+    "compliance:adequacydecision_detail": (["adequacy"], members_only()),
+    "compliance:adequacydecision_edit": (["adequacy"], OPERATOR_ONLY_VISIBLE),
+    "compliance:processoragreement_list": ([], login_only()),
+    "compliance:processoragreement_add": ([], login_only(**WRITERS)),
+    "compliance:processoragreement_detail": (["agreement"], ST_OLAV_READ),
+    "compliance:processoragreement_edit": (["agreement"], INCIDENT_WRITERS),
+    "internalcontrol:record": ([], login_only()),
+    "internalcontrol:record_pdf": ([], login_only(nina=404)),  # nina sees no organisation
+    "internalcontrol:processingactivity_list": ([], login_only()),
+    "internalcontrol:processingactivity_add": ([], login_only(**WRITERS)),
+    "internalcontrol:processingactivity_detail": (["activity"], ST_OLAV_READ),
+    "internalcontrol:processingactivity_edit": (["activity"], INCIDENT_WRITERS),
+    "internalcontrol:dpia_list": ([], login_only()),
+    "internalcontrol:dpia_add": ([], login_only(**WRITERS)),
+    "internalcontrol:dpia_detail": (["dpia"], ST_OLAV_READ),
+    "internalcontrol:dpia_edit": (["dpia"], INCIDENT_WRITERS),
+    "internalcontrol:archiveseries_list": ([], login_only()),
+    "internalcontrol:archiveseries_add": ([], login_only(**WRITERS)),
+    "internalcontrol:archiveseries_detail": (["series"], ST_OLAV_READ),
+    "internalcontrol:archiveseries_edit": (["series"], INCIDENT_WRITERS),
+    "internalcontrol:annual_report": ([], login_only()),
+    "internalcontrol:annual_report_pdf": ([], login_only()),
     "admin:index": ([], expect(302, root=200)),
 }
 

@@ -154,6 +154,15 @@ class Incident(ScopedModel):
     processor = models.CharField(_("processor involved"), max_length=200, blank=True)
     processor_detected_at = models.DateTimeField(_("processor detected it"), null=True, blank=True)
     processor_notified_at = models.DateTimeField(_("processor notified us"), null=True, blank=True)
+    processor_agreement = models.ForeignKey(
+        "compliance.ProcessorAgreement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("processor agreement"),
+        help_text=_("Its breach-notice SLA decides whether the processor told us in time."),
+    )
     data_categories = models.JSONField(_("categories of personal data"), default=list, blank=True)
     subjects_count = models.PositiveIntegerField(_("approximate number of data subjects"), null=True, blank=True)
     records_count = models.PositiveIntegerField(_("approximate number of records"), null=True, blank=True)
@@ -384,9 +393,16 @@ class Incident(ScopedModel):
         return None
 
     @property
+    def processor_notice_limit_hours(self) -> int:
+        """The processor's breach-notice SLA: its agreement's, or PROCESSOR_NOTICE_LIMIT_HOURS without one."""
+        if self.processor_agreement_id:
+            return self.processor_agreement.notice_limit_hours
+        return settings.PROCESSOR_NOTICE_LIMIT_HOURS
+
+    @property
     def processor_late(self) -> bool:
         delay = self.processor_delay
-        return delay is not None and delay > dt.timedelta(hours=settings.PROCESSOR_NOTICE_LIMIT_HOURS)
+        return delay is not None and delay > dt.timedelta(hours=self.processor_notice_limit_hours)
 
     @property
     def follow_up_notification_open(self) -> bool:
