@@ -211,6 +211,9 @@ class GapView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["actions"] = self.object.actions.select_related("owner")
+        # The archive series that point at this gap (internal control's archive plan), where that app is in.
+        series = getattr(self.object, "archive_series", None)
+        ctx["archive_series"] = series.visible_to(self.request.user) if series is not None else []
         return ctx
 
 

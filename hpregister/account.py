@@ -15,19 +15,43 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from icalendar import Calendar, Event
 
-from .forms import ProfileForm
-from .models import Profile
+from .audit import record
+from .choices import SecurityEventKind
+from .forms import ApiTokenForm, ProfileForm, object_id
+from .models import ApiToken, Profile
 from .reminders.digest import deadlines_by_user
 from .timeutils import OSLO
 
 CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
+@never_cache
 def account(request):
     profile = Profile.for_user(request.user)
     form = ProfileForm(request.POST if request.POST.get("action") == "save" else None, instance=profile)
+    token_form = ApiTokenForm(request.POST if request.POST.get("action") == "new_token" else None)
+    new_key = None
     if request.method == "POST":
         action = request.POST.get("action")
+        if action == "new_token" and token_form.is_valid():
+            token, new_key = ApiToken.issue(
+                request.user,
+                name=token_form.cleaned_data["name"],
+                days=token_form.cleaned_data["days"],
+                read_only=token_form.cleaned_data["read_only"],
+            )
+            record(SecurityEventKind.API_TOKEN_CREATED, user=request.user, request=request, detail=str(token))
+            token_form = ApiTokenForm()  # the key is shown below, this once; the page is not cached
+        if action == "revoke_token":
+            token = ApiToken.objects.filter(
+                user=request.user, pk=object_id(request.POST.get("token", "")), revoked_at__isnull=True
+            ).first()
+            if token is not None:
+                token.revoked_at = timezone.now()
+                token.save(update_fields=["revoked_at"])
+                record(SecurityEventKind.API_TOKEN_REVOKED, user=request.user, request=request, detail=str(token))
+                messages.success(request, _("The API token is revoked."))
+            return redirect("account")
         if action == "save" and form.is_valid():
             form.save()
             response = redirect("account")
@@ -59,6 +83,9 @@ def account(request):
             "calendar_url": calendar_url,
             "has_device": has_confirmed_device(request.user),
             "verified": request.user.is_verified(),
+            "token_form": token_form,
+            "new_key": new_key,
+            "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True),
         },
     )
 

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ExportJob, Membership, Organisation, Profile, Reminder, ReminderRule, SecurityEvent
+from .models import ApiToken, ExportJob, Membership, Organisation, Profile, Reminder, ReminderRule, SecurityEvent
 from .tables import BoundedCountPaginator
 
 # Tables small enough for a select in the admin; every other relation (the register's records, the users)
@@ -152,3 +152,30 @@ class ExportJobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every user's API tokens: who made which, when it expires, when it was last used. The key is never
+    stored, so it cannot be shown; an administrator can revoke a token (a leaked one, or a leaver's)."""
+
+    list_display = ["name", "user", "prefix", "read_only", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["read_only"]
+    search_fields = ["user__username", "name", "prefix"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "name", "prefix", "read_only", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    exclude = ["key_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        from .audit import record
+        from .choices import SecurityEventKind
+
+        for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            record(SecurityEventKind.API_TOKEN_REVOKED, user=token.user, request=request, detail=str(token))

@@ -42,3 +42,7 @@ class SecurityEventKind(models.TextChoices):
     MEMBERSHIP_ADDED = "membership_added", _("Membership added")
     MEMBERSHIP_CHANGED = "membership_changed", _("Membership changed")
     MEMBERSHIP_REMOVED = "membership_removed", _("Membership removed")
+    API_TOKEN_CREATED = "api_token_created", _("API token created")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+    API_TOKEN_USED = "api_token_used", _("API token used")
+    API_TOKEN_REFUSED = "api_token_refused", _("API token refused")

@@ -1,10 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .access import Access
@@ -258,3 +261,16 @@ def add_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+class ApiTokenForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. the script."))
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, initial=90)
+    read_only = forms.BooleanField(label=_("Read only"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].max_value = settings.API_TOKEN_MAX_DAYS
+        self.fields["days"].help_text = gettext("At most %(days)s days.") % {"days": settings.API_TOKEN_MAX_DAYS}
+        self.fields["days"].validators.append(MaxValueValidator(settings.API_TOKEN_MAX_DAYS))
+        self.fields["days"].widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS

@@ -68,14 +68,49 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_guid",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "hpregister",
     "compliance",
     "risks",
     "incidents",
     "logcontrol",
     "internalcontrol",
+    "api",
     "bench",
 ]
+
+# --- REST API (/api/v1/, api/) ---------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "hpregister.apitokens.TokenAuthentication",  # personal tokens for scripts
+        "rest_framework.authentication.SessionAuthentication",  # the signed-in browser (with CSRF)
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "hpregister.apitokens.ReadOnlyTokenPermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["hpregister.apitokens.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("API_TOKEN_RATE", "600/minute")},
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HP Register API",
+    "DESCRIPTION": "The register's records with the same access rules as its pages. Authenticate with a "
+    "personal API token (Authorization: Bearer hpr_…) made on the account page.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
 
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",  # a request id (X-Request-ID) for the logs and the Celery tasks

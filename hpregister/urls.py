@@ -52,6 +52,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("log-control/", include("logcontrol.urls")),
     path("internal-control/", include("internalcontrol.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -339,6 +339,10 @@ MATRIX = {
     "internalcontrol:archiveseries_edit": (["series"], INCIDENT_WRITERS),
     "internalcontrol:annual_report": ([], login_only()),
     "internalcontrol:annual_report_pdf": ([], login_only()),
+    "api:schema": ([], expect(200, anonymous=401)),  # JSON: DRF answers 401, never the login redirect
+    "api:docs": ([], login_only()),
+    "api:incident-list": ([], expect(200, anonymous=401)),
+    "api:incident-detail": (["incident"], expect(200, anonymous=401, carol=404, nina=404)),
     "admin:index": ([], expect(302, root=200)),
 }
 

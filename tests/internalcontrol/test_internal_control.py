@@ -254,6 +254,19 @@ def test_the_processor_delay_flag_uses_the_agreements_sla_and_falls_back_to_the_
     assert incident.processor_late is late
 
 
+def test_the_incident_page_names_the_sla_it_was_late_against(login, stolav, bob):
+    agreement = ProcessorAgreement.objects.create(organisation=stolav, processor="Hemit HF", breach_notice_hours=12)
+    detected = oslo(2026, 11, 19, 8, 0)
+    incident = make_incident(
+        processor="Hemit HF",
+        processor_agreement=agreement,
+        processor_detected_at=detected,
+        processor_notified_at=detected + dt.timedelta(hours=20),
+    )
+    page = login(bob).get(incident.get_absolute_url()).content.decode()
+    assert "later than the 12 hours allowed" in page
+
+
 def test_the_incident_form_offers_only_the_agreements_the_user_sees(login, stolav, hpas, bob):
     ProcessorAgreement.objects.create(organisation=stolav, processor="Hemit HF")
     ProcessorAgreement.objects.create(organisation=hpas, processor="Epic Systems")
@@ -353,3 +366,4 @@ def test_due_series_remind_the_responsible_and_link_the_archive_gaps(login, stol
     assert client.post(url, form).status_code == 302
     assert list(series.gaps.all()) == [gap]
     assert series.history.first().history_user == bob
+    assert series.name in client.get(gap.get_absolute_url()).content.decode()  # the gap links back

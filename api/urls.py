@@ -1,0 +1,25 @@
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import routers
+
+from . import views
+
+app_name = "api"
+
+router = routers.SimpleRouter(trailing_slash=True)
+router.register("incidents", views.IncidentViewSet, basename="incident")
+
+
+def api_view(view):
+    """DRF authenticates API requests itself (a token or the session) and answers 401/403 as JSON, so
+    Django's login redirect stays out of the way."""
+    return login_not_required(view)
+
+
+urlpatterns = [
+    path("schema/", api_view(SpectacularAPIView.as_view()), name="schema"),
+    # The documentation is a page: a browser without a session goes to the login page first.
+    path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    *[re_path(str(p.pattern), api_view(p.callback), name=p.name) for p in router.urls],
+]
