@@ -145,3 +145,19 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """run(when) sweeps the reminders at ``when`` and delivers what it queued; returns the new messages."""
+    from django.core import mail
+
+    from hpregister.reminders.sweep import sweep
+
+    def _run(when):
+        before = len(mail.outbox)
+        with time_machine.travel(when, tick=False), django_capture_on_commit_callbacks(execute=True):
+            sweep()
+        return mail.outbox[before:]
+
+    return _run

@@ -19,19 +19,6 @@ from tests.factories import assessed, make_incident, measure, notify, oslo
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """run(when) sweeps at Oslo time ``when`` and delivers what it queued; returns the new messages."""
-
-    def _run(when):
-        before = len(mail.outbox)
-        with time_machine.travel(when, tick=False), django_capture_on_commit_callbacks(execute=True):
-            sweep()
-        return mail.outbox[before:]
-
-    return _run
-
-
 def quiet_incident(**kwargs):
     """An incident whose 72-hour clock is stopped (assessed as unlikely to harm), so only measures remind."""
     return assessed(make_incident(**kwargs), level=RiskLevel.UNLIKELY)

@@ -7,7 +7,6 @@ import io
 
 import pytest
 import time_machine
-from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,7 +16,6 @@ from pypdf import PdfReader
 from compliance.choices import GapKind, TransferBasis
 from compliance.models import AdequacyDecision, Gap, ProcessorAgreement, SubProcessor
 from hpregister.models import Organisation
-from hpregister.reminders.sweep import sweep
 from internalcontrol.models import ArchiveSeries, Dpia, ProcessingActivity
 from tests.factories import make_incident, oslo, submitted_form
 
@@ -39,17 +37,6 @@ def stolav():
 @pytest.fixture
 def hpas():
     return Organisation.objects.get(name="Helseplattformen AS")
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def _run(when):
-        before = len(mail.outbox)
-        with time_machine.travel(when, tick=False), django_capture_on_commit_callbacks(execute=True):
-            sweep()
-        return mail.outbox[before:]
-
-    return _run
 
 
 def activity_for(organisation, **fields):

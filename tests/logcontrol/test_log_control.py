@@ -5,12 +5,10 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from hpregister.models import Organisation
-from hpregister.reminders.sweep import sweep
 from incidents.choices import IncidentCategory, IncidentStatus, RiskLevel
 from incidents.models import Incident, close_incident
 from logcontrol.choices import BreachDecision, CaseStatus, StepKind
@@ -38,17 +36,6 @@ def frozen_now():
 @pytest.fixture
 def stolav():
     return Organisation.objects.get(name="St. Olavs hospital HF")
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    def _run(when):
-        before = len(mail.outbox)
-        with time_machine.travel(when, tick=False), django_capture_on_commit_callbacks(execute=True):
-            sweep()
-        return mail.outbox[before:]
-
-    return _run
 
 
 def plan_for(stolav, bob, **fields):
