@@ -45,3 +45,25 @@ class IncidentSerializer(serializers.ModelSerializer):
 
     def get_api_url(self, obj) -> str:
         return self.context["request"].build_absolute_uri(reverse("api:incident-detail", args=[obj.pk]))
+
+
+class IncidentWriteSerializer(serializers.Serializer):
+    """What a new breach takes (documentation only: the incident page's form validates it). Times are
+    ISO 8601, with an offset (one instant) or without (Norwegian wall-clock time)."""
+
+    title = serializers.CharField()
+    description = serializers.CharField()
+    category = serializers.ChoiceField(choices=Incident._meta.get_field("category").choices)
+    breach_confidentiality = serializers.BooleanField(required=False)
+    breach_integrity = serializers.BooleanField(required=False)
+    breach_availability = serializers.BooleanField(required=False)
+    discovered_at = serializers.DateTimeField()
+    aware_at = serializers.DateTimeField(help_text="When the controller became aware: the 72-hour clock starts.")
+    how_known = serializers.ChoiceField(choices=Incident._meta.get_field("how_known").choices)
+    organisations = serializers.ListField(child=serializers.IntegerField(), help_text="Affected organisations' ids.")
+    occurred_from = serializers.DateTimeField(required=False)
+    occurred_to = serializers.DateTimeField(required=False)
+    risk_level = serializers.ChoiceField(choices=Incident._meta.get_field("risk_level").choices, required=False)
+    risk_rationale = serializers.CharField(required=False)
+    processor = serializers.CharField(required=False)
+    subjects_count = serializers.IntegerField(required=False)

@@ -161,6 +161,17 @@ class IncidentForm(ScopedModelForm):
             raise forms.ValidationError(_("Choose at least one affected organisation."))
         return organisations
 
+    def save(self, commit=True):
+        """The one way an incident is saved, from its page or from the API: who registered it, the status
+        its duties give it (saved with the edit: one history entry), then the duties of its organisations."""
+        if self.instance.pk is None:
+            self.instance.created_by = self.user
+        self.instance.status = self.instance.derived_status()
+        incident = super().save(commit=commit)
+        if commit:
+            incident.refresh_status()  # the organisations are saved after the incident: duties follow them
+        return incident
+
 
 class NotificationForm(ScopedModelForm):
     sent_at = OsloDateTimeField(label=_("Sent"))

@@ -76,17 +76,10 @@ class IncidentView(ObjectDetailView):
 
 
 class IncidentEditView(ObjectEditView):
+    """Add or edit an incident; ``IncidentForm.save`` does what saving one means (the API uses it too)."""
+
     model = Incident
     form_class = forms.IncidentForm
-
-    def form_valid(self, form):
-        if form.instance.pk is None:
-            form.instance.created_by = self.request.user
-        form.instance.status = form.instance.derived_status()  # saved with the edit: one history entry
-        with transaction.atomic():
-            response = super().form_valid(form)
-            self.object.refresh_status()  # the organisations are saved after the incident: duties follow them
-        return response
 
 
 class IncidentChildEditView(ChildObjectEditView):
