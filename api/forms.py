@@ -7,8 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from hpregister.fields import SUMMER, WINTER, OsloDateTimeField
-from hpregister.timeutils import OSLO
+from hpregister.fields import OsloDateTimeField, OsloDateTimeWidget
 
 
 def form_data(form_class, payload: dict) -> dict:
@@ -44,9 +43,8 @@ def _oslo_time(name: str, value) -> dict:
         return {f"{name}_0": str(value)}  # the form says what it expects
     if timezone.is_naive(moment):
         return {f"{name}_0": moment.strftime("%Y-%m-%dT%H:%M")}
-    local = moment.astimezone(OSLO)
-    offset = SUMMER if local.utcoffset() == dt.timedelta(hours=2) else WINTER
-    return {f"{name}_0": local.strftime("%Y-%m-%dT%H:%M"), f"{name}_1": offset}
+    naive, offset = OsloDateTimeWidget().decompress(moment)  # as the page shows a stored instant
+    return {f"{name}_0": naive.strftime("%Y-%m-%dT%H:%M"), f"{name}_1": offset}
 
 
 def errors_json(form) -> dict:

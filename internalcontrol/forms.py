@@ -1,11 +1,11 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from compliance.choices import GapKind
 from compliance.models import Gap, SubProcessor
 from hpregister.forms import ScopedModelForm
 from hpregister.models import Organisation
+from hpregister.people import people
 from risks.models import Risk
 
 from .models import ArchiveSeries, Dpia, ProcessingActivity
@@ -14,13 +14,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-def members_of_editable_organisations(form):
+def owners(form):
     """People the editor may make owner: members of the organisations they may record for."""
-    editable = form.access.editable_organisation_ids()
-    users = get_user_model().objects.filter(is_active=True)
-    if editable is not None:
-        users = users.filter(memberships__organisation__in=editable).distinct()
-    return users.order_by("username")
+    return people(form.access.editable_organisation_ids())
 
 
 class ProcessingActivityForm(ScopedModelForm):
@@ -126,7 +122,7 @@ class DpiaForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["activities"].queryset = ProcessingActivity.objects.visible_to(self.user)
         self.fields["risks"].queryset = Risk.objects.visible_to(self.user)
-        self.fields["owner"].queryset = members_of_editable_organisations(self)
+        self.fields["owner"].queryset = owners(self)
         for name in ("activities", "risks"):
             self.fields[name].help_text = _("Hold Ctrl (Cmd on a Mac) to choose more than one.")
 
@@ -171,7 +167,7 @@ class ArchiveSeriesForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["gaps"].queryset = Gap.objects.visible_to(self.user).filter(kind=GapKind.ARCHIVE)
-        self.fields["responsible"].queryset = members_of_editable_organisations(self)
+        self.fields["responsible"].queryset = owners(self)
         self.fields["gaps"].help_text = _("The archive-law gaps this series concerns.")
 
     def clean(self):

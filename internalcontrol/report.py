@@ -35,7 +35,7 @@ from hpregister.timeutils import OSLO
 from incidents.choices import IncidentCategory, IncidentStatus
 from incidents.models import BreachCount, Incident
 from logcontrol.models import AccessLogRequest, LogControlPlan, LogReview
-from risks.models import ReportingPeriod, RiskAcceptance
+from risks.models import PeriodEntry, ReportingPeriod, RiskAcceptance
 
 from .choices import ConsultationOutcome, DpiaStatus
 from .models import Dpia
@@ -157,31 +157,43 @@ def log_figures(figures: Figures, user, organisations) -> None:
     figures.requests = requests.count()
     answered = requests.filter(answered_on__isnull=False)
     figures.requests_on_time = answered.filter(answered_on__lte=F("due_on")).count()
-    figures.requests_late = requests.count() - figures.requests_on_time
+    figures.requests_late = figures.requests - figures.requests_on_time
 
 
 def risk_figures(figures: Figures, user, organisations) -> None:
     year = figures.year
-    periods = (
+    periods = list(
         ReportingPeriod.objects.visible_to(user)
         .filter(organisation__in=organisations, ends_on__year=year)
         .select_related("organisation")
         .order_by("organisation__name", "ends_on")
     )
+    # Each period's predecessor (its organisation's latest period ending before it starts), from one query
+    # over those organisations' periods, and every entry of both from one more: not two queries a period.
+    earlier = list(
+        ReportingPeriod.objects.filter(organisation__in={p.organisation_id for p in periods})
+        .only("id", "organisation_id", "ends_on")
+        .order_by("ends_on")
+    )
+    before = {}
     for period in periods:
-        current = set(period.entries.values_list("risk_id", flat=True))
-        previous_period = (
-            ReportingPeriod.objects.filter(organisation=period.organisation_id, ends_on__lt=period.starts_on)
-            .order_by("-ends_on")
-            .first()
-        )
-        previous = set(previous_period.entries.values_list("risk_id", flat=True)) if previous_period else set()
+        candidates = [
+            e.pk for e in earlier if e.organisation_id == period.organisation_id and e.ends_on < period.starts_on
+        ]
+        before[period.pk] = candidates[-1] if candidates else None
+    risks = {}
+    ids = {p.pk for p in periods} | {pk for pk in before.values() if pk}
+    for period_id, risk_id in PeriodEntry.objects.filter(period__in=ids).values_list("period_id", "risk_id"):
+        risks.setdefault(period_id, set()).add(risk_id)
+    for period in periods:
+        current, previous_id = risks.get(period.pk, set()), before[period.pk]
+        previous = risks.get(previous_id, set())
         figures.periods.append(
             {
                 "period": period,
                 "entries": len(current),
-                "new": len(current - previous) if previous_period else None,
-                "dropped": len(previous - current) if previous_period else None,
+                "new": len(current - previous) if previous_id else None,
+                "dropped": len(previous - current) if previous_id else None,
             }
         )
     start, end = year_bounds(year)

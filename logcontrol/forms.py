@@ -1,23 +1,13 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from hpregister.fields import OsloDateTimeField
 from hpregister.forms import ScopedModelForm
+from hpregister.people import people
 
 from .models import AccessLogRequest, LogControlPlan, LogReview, StaffCase, StaffCaseStep
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def people(organisations):
-    """Active members of ``organisations``: the owners a record of theirs can have."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, memberships__organisation__in=organisations)
-        .distinct()
-        .order_by("first_name", "username")
-    )
 
 
 class LogControlPlanForm(ScopedModelForm):

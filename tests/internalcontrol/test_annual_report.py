@@ -130,3 +130,11 @@ def test_the_command_writes_the_report_as_a_file(tmp_path, root):
     call_command("annualreport", year=2025, output=str(output), language="en")
     text = "\n".join(p.extract_text() for p in PdfReader(output).pages)
     assert "Reported to Datatilsynet" in text and "44" in text
+
+
+def test_the_top10_development_counts_the_risks_new_on_and_off_the_list(mona, django_assert_max_num_queries):
+    rhf = Organisation.objects.get(name="Helse Midt-Norge RHF")
+    with django_assert_max_num_queries(40):  # the periods' entries in one query, not two a period
+        periods = figures_for(mona, [rhf], YEAR).periods
+    rows = [(p["period"].name, p["entries"], p["new"], p["dropped"]) for p in periods]
+    assert rows == [("1. tertial 2025", 8, None, None), ("2. tertial 2025", 10, 2, 0)]
