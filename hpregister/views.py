@@ -26,7 +26,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
-from . import bulk
+from . import bulk, versions
 from .access import Access
 from .bulk import BulkForm
 from .exportjobs import export_response
@@ -283,12 +283,51 @@ class ObjectEditView(ScopedMixin, UpdateView):
         if made is not None:  # the same add form, posted again: lead to what its first POST made
             self.object = made
             return redirect(self.get_success_url())
+        self.version_token = request.POST.get(versions.VERSION_FIELD)  # what the page was opened on
         return super().post(request, *args, **kwargs)
+
+    def merge_concurrent_changes(self, form) -> bool:
+        """Call inside the save's transaction. What someone else saved since this page was opened is kept
+        where this editor left the field alone; where both changed a field, the form comes back with a
+        message at the field (see ``hpregister.versions``). True when the save may go on."""
+        opened = versions.read_token(self.version_token or "")
+        if self.object is None or opened is None:
+            return True  # a new record, or a form posted without a token (nothing to compare with)
+        since, hashes = opened
+        current = type(self.object)._base_manager.select_for_update().get(pk=self.object.pk)
+        kwargs = {k: v for k, v in self.get_form_kwargs().items() if k not in ("data", "files")}
+        current_form = self.get_form_class()(**{**kwargs, "instance": current})
+        result = versions.merge(form, current_form, hashes)
+        if not result.conflicts:
+            versions.take_current(form, current_form, result.taken)
+            self.merged = [str(form.fields[name].label or name) for name in result.taken]
+            self.merged_by = versions.changed_by(current, since)
+            return True
+        people = versions.changed_by(current, since)
+        who = ", ".join(p.get_full_name() or p.get_username() for p in people) or _("someone else")
+        form.add_error(
+            None,
+            _(
+                "%(who)s saved this after you opened it. The marked fields were changed by both of you: check "
+                "them, then save again to keep your values."
+            )
+            % {"who": who},
+        )
+        for name in result.conflicts:
+            form.add_error(
+                name,
+                _("Changed by %(who)s while you were editing, to: %(value)s")
+                % {"who": who, "value": _stored_display(current_form, name)},
+            )
+        self.version_token = versions.token_for(current_form)  # saving again is now a decision
+        return False
 
     def form_valid(self, form):
         token = None if self.object is not None else submitted_token(self.request)
         try:
             with transaction.atomic():
+                if not self.merge_concurrent_changes(form):
+                    return self.form_invalid(form)
                 submission = None
                 if token is not None:
                     submission, earlier = claim_submission(token, self.request.user)
@@ -307,12 +346,21 @@ class ObjectEditView(ScopedMixin, UpdateView):
             )
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
+        if getattr(self, "merged", None):
+            people = ", ".join(p.get_full_name() or p.get_username() for p in self.merged_by) or _("someone else")
+            messages.info(
+                self.request,
+                _("%(who)s changed %(fields)s while you were editing: their change is kept.")
+                % {"who": people, "fields": ", ".join(self.merged)},
+            )
         return response
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         if self.object is None:
             ctx["form_token"] = submitted_token(self.request) or uuid.uuid4()
+        else:
+            ctx["version"] = getattr(self, "version_token", None) or versions.token_for(ctx["form"])
         ctx["title"] = (
             _("Edit %(object)s") % {"object": self.object}
             if self.object
@@ -320,6 +368,22 @@ class ObjectEditView(ScopedMixin, UpdateView):
             or _("New %(model)s") % {"model": self.model._meta.verbose_name}
         )
         return ctx
+
+
+def _stored_display(form, name) -> str:
+    """A field's stored value as a person reads it, for the message at a conflicting field."""
+    try:
+        model_field = form.instance._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a form-only field
+        model_field = None
+    if model_field is not None and model_field.many_to_many:
+        value = ", ".join(str(v) for v in form.get_initial_for_field(form.fields[name], name))
+    elif model_field is not None:
+        value = display_value(model_field, getattr(form.instance, name))
+    else:
+        value = form.get_initial_for_field(form.fields[name], name)
+    text = str(value) if value not in (None, "") else _("(empty)")
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 @login_not_required
