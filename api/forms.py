@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from hpregister.fields import OsloDateTimeField, OsloDateTimeWidget
+from hpregister.versions import visible_choices
 
 
 def form_data(form_class, payload: dict) -> dict:
@@ -32,6 +35,54 @@ def form_data(form_class, payload: dict) -> dict:
         elif value is not None:
             data[name] = str(value)
     return data
+
+
+def unchanged_data(form) -> dict:
+    """The POST data a browser sends for an unbound edit form left as it is (the record's values)."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            value = visible_choices(field, value)  # a browser is offered only these (the rest are kept on save)
+        widget = field.widget
+        if isinstance(widget, forms.MultiWidget):
+            parts = value if isinstance(value, (list, tuple)) else widget.decompress(value)
+            for index, part in enumerate(parts):
+                if isinstance(part, dt.datetime):
+                    part = part.strftime("%Y-%m-%dT%H:%M")
+                data[f"{name}_{index}"] = "" if part is None else str(part)
+        elif isinstance(widget, forms.CheckboxInput):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, (list, tuple)):
+            data[name] = [str(v) for v in value]
+        else:
+            data[name] = "" if value is None else str(value)
+    return data
+
+
+def patched_data(form, payload: dict) -> dict:
+    """A PATCH as a browser would send it: the unchanged form, with the JSON object's fields typed over it."""
+    data = unchanged_data(form)
+    given = form_data(type(form), payload)
+    for name in payload or {}:
+        if isinstance(form.fields.get(name), OsloDateTimeField):
+            data.pop(f"{name}_0", None)
+            data.pop(f"{name}_1", None)
+        elif name in form.fields:
+            data.pop(name, None)  # a tick box or list now empty sends nothing
+    data.update(given)
+    return data
+
+
+def validation_json(exc: ValidationError) -> dict:
+    """A domain rule's refusal (close, withdraw …) as {field: [messages]}, like a form's errors."""
+    if hasattr(exc, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): list(messages)
+            for field, messages in exc.message_dict.items()
+        }
+    return {"non_field_errors": list(exc.messages)}
 
 
 def _oslo_time(name: str, value) -> dict:

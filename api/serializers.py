@@ -2,7 +2,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from hpregister.models import Organisation
-from incidents.models import Incident
+from incidents.models import Incident, IncidentMeasure, IncidentOrganisation, Notification
 
 
 class OrganisationRef(serializers.ModelSerializer):
@@ -67,3 +67,76 @@ class IncidentWriteSerializer(serializers.Serializer):
     risk_rationale = serializers.CharField(required=False)
     processor = serializers.CharField(required=False)
     subjects_count = serializers.IntegerField(required=False)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "phase", "phased", "channel", "sent_at", "case_reference", "delay_reason", "summary"]
+        read_only_fields = fields
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.get_username", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = IncidentMeasure
+        fields = ["id", "description", "owner", "due_on", "status", "done_on", "cancel_reason"]
+        read_only_fields = fields
+
+
+class AffectedSerializer(serializers.ModelSerializer):
+    organisation = OrganisationRef(read_only=True)
+
+    class Meta:
+        model = IncidentOrganisation
+        fields = ["organisation", "informed_at", "acknowledged_at"]
+        read_only_fields = fields
+
+
+class IncidentDetailSerializer(IncidentSerializer):
+    """One breach with its records: notifications, measures, the affected organisations (each informed or
+    not) and the Art. 34 decision on informing the data subjects."""
+
+    notifications = NotificationSerializer(many=True, read_only=True)
+    measures = MeasureSerializer(many=True, read_only=True)
+    affected = AffectedSerializer(many=True, read_only=True)
+
+    class Meta(IncidentSerializer.Meta):
+        fields = [
+            *IncidentSerializer.Meta.fields,
+            "description",
+            "subjects_decision",
+            "subjects_rationale",
+            "subjects_informed_at",
+            "police_notified_at",
+            "notifications",
+            "measures",
+            "affected",
+        ]
+        read_only_fields = fields
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class NotificationWriteSerializer(serializers.Serializer):
+    """A notification to Datatilsynet, as the incident page's notification form takes it."""
+
+    phase = serializers.ChoiceField(choices=Notification._meta.get_field("phase").choices)
+    phased = serializers.BooleanField(required=False)
+    channel = serializers.ChoiceField(choices=Notification._meta.get_field("channel").choices, required=False)
+    sent_at = serializers.DateTimeField()
+    case_reference = serializers.CharField(required=False)
+    delay_reason = serializers.CharField(required=False, help_text="Required when sent after 72 hours.")
+    summary = serializers.CharField(required=False)
+
+
+class MeasureWriteSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    owner = serializers.IntegerField(help_text="The accountable person's user id.")
+    due_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=IncidentMeasure._meta.get_field("status").choices, required=False)
+    done_on = serializers.DateField(required=False)
+    cancel_reason = serializers.CharField(required=False)
