@@ -7,6 +7,7 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Compliance")
 
     def ready(self):
-        from . import contributions, reminders  # noqa: F401 - reminders registers the app's deadline kinds
+        from . import contributions, events, reminders  # noqa: F401 - reminders registers the app's deadline kinds
 
         contributions.register()
+        events.register()

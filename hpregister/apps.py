@@ -15,13 +15,14 @@ class HPRegisterConfig(AppConfig):
             tasks,  # noqa: F401  (registers the Celery tasks the reminder channels hand work to)
         )
         from .inbox import tasks_panel
-        from .measures import register_effect_checks
+        from .measures import register_effect_checks, register_measure_events
         from .reference import load_organisations
         from .registry import Panel, ReferenceLoader, dashboard_panels, reference_loaders
 
         reference_loaders.register(ReferenceLoader("organisations", load_organisations, order=10))
         dashboard_panels.register(Panel("hpregister.tasks", "panels/tasks.html", tasks_panel, order=5))
         register_effect_checks()
+        register_measure_events()
 
         cache_tables2_signatures()
         lookups.install()

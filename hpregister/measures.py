@@ -231,6 +231,27 @@ def register_effect_checks() -> None:
         task_sources.register(effect_source(model, name, label, order))
 
 
+def register_measure_events() -> None:
+    """Webhooks: any register's measure still open when its due date has ended (not its effect check). A
+    measure's deadline is 08:00 on the due date: overdue is 16 hours later, at midnight."""
+    import datetime as dt
+
+    from .events import EventKind, event_kinds
+
+    def is_measure_deadline(kind) -> bool:
+        return issubclass(kind.model, Measure) and not kind.name.endswith(".effect")
+
+    event_kinds.register(
+        EventKind(
+            "measure.overdue",
+            gettext_lazy("Measure overdue"),
+            order=50,
+            deadlines=is_measure_deadline,
+            lead=-dt.timedelta(hours=16),
+        )
+    )
+
+
 # --- the overview ----------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
-        from . import contributions, reminders  # noqa: F401 - reminders registers the app's deadline kinds
+        from . import contributions, events, reminders  # noqa: F401 - reminders registers the app's deadline kinds
 
         contributions.register()
+        events.register()

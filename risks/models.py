@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hpregister.events import publish
 from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet, count_of
 
 from .choices import Dimension, PrivacyArea, RiskStatus, Treatment
@@ -548,6 +549,7 @@ class ReportingPeriod(ScopedModel):
         self.approved_by = user
         self._change_reason = "Approved"
         self.save(update_fields=["approved_at", "approved_by"])
+        publish("top10.approved", self)
 
     def reject(self, *, user, comment: str):
         """A manager sends the submitted list back to the privacy officer, saying why."""
