@@ -47,6 +47,7 @@ test: $(STAMP)
 
 # Needs Debian's Chromium: apt-get install chromium chromium-driver
 test-browser: $(STAMP)
+	cd tests/sso && npm ci --no-audit --no-fund --loglevel=error
 	$(VENV)/bin/pytest -m browser -p no:cacheprovider tests/browser
 
 test-integration: $(STAMP)

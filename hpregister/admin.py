@@ -3,7 +3,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApiToken, ExportJob, Membership, Organisation, Profile, Reminder, ReminderRule, SecurityEvent
+from .models import (
+    ApiToken,
+    ExportJob,
+    Membership,
+    Organisation,
+    Profile,
+    Reminder,
+    ReminderRule,
+    SecurityEvent,
+    SsoGroupMapping,
+)
 from .tables import BoundedCountPaginator
 
 # Tables small enough for a select in the admin; every other relation (the register's records, the users)
@@ -62,6 +72,8 @@ class MembershipInline(LargeInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
+    readonly_fields = ["from_sso"]
+    fields = ["user", "role", "from_sso"]
 
 
 @admin.register(Organisation)
@@ -179,3 +191,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
             record(SecurityEventKind.API_TOKEN_REVOKED, user=token.user, request=request, detail=str(token))
+
+
+@admin.register(SsoGroupMapping)
+class SsoGroupMappingAdmin(SimpleHistoryAdmin):
+    """Which group in the identity provider gives which role in which organisation (single sign-on)."""
+
+    list_display = ["group", "organisation", "role"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["group", "organisation__name"]

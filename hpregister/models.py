@@ -72,6 +72,9 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    # Given by single sign-on from the user's groups (SsoGroupMapping): each sign-in makes these what the
+    # mappings say; memberships given by hand are never touched by it.
+    from_sso = models.BooleanField(_("from single sign-on"), default=False, editable=False)
 
     history = HistoricalRecords()
 
@@ -85,6 +88,33 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class SsoGroupMapping(models.Model):
+    """A group (or role) in the identity provider's token that gives a role in an organisation here."""
+
+    group = models.CharField(
+        _("group claim value"),
+        max_length=200,
+        help_text=_("As the provider sends it in the groups claim: a name, or an object id in Entra ID."),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "organisation__name"]
+        verbose_name = _("single sign-on group")
+        verbose_name_plural = _("single sign-on groups")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "organisation"], name="sso_mapping_unique_group_organisation")
+        ]
+
+    def __str__(self):
+        return f"{self.group} → {self.organisation} ({self.get_role_display()})"
 
 
 class ReferenceLoad(models.Model):

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "incidents",
     "logcontrol",
     "internalcontrol",
+    "webhooks",
     "api",
     "bench",
 ]
@@ -109,6 +110,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentStatusEnum": "incidents.choices.IncidentStatus",
+        "MeasureStatusEnum": "hpregister.choices.MeasureStatus",
+    },
 }
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
 
@@ -150,6 +155,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hpregister.context_processors.navigation",
+                "hpregister.sso.login_context",
             ],
         },
     },
@@ -183,7 +189,30 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # lockout after repeated failures
     "django.contrib.auth.backends.ModelBackend",
+    "hpregister.sso.SsoBackend",  # OpenID Connect, only when OIDC_RP_CLIENT_ID is set
 ]
+
+# --- Single sign-on (OpenID Connect; hpregister/sso.py, README "Single sign-on") ------------------------
+# Off unless OIDC_RP_CLIENT_ID and the provider's endpoints are set. Entra ID, ID-porten and Feide publish
+# their endpoints at <issuer>/.well-known/openid-configuration.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_STORE_ID_TOKEN = True  # for the provider's logout
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "")  # the button: "Log in with Helse Midt-Norge ID"
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+# Our own second factor is skipped when the provider's token shows one (amr/acr); off: always ours too.
+OIDC_TRUST_PROVIDER_MFA = env_bool("OIDC_TRUST_PROVIDER_MFA", True)
+OIDC_MFA_AMR = [v for v in os.environ.get("OIDC_MFA_AMR", "mfa,otp,hwk,swk,fido").split(",") if v]
+OIDC_MFA_ACR = [v for v in os.environ.get("OIDC_MFA_ACR", "").split(",") if v]
+SSO_HELP_CONTACT = os.environ.get("SSO_HELP_CONTACT", "")  # whom a user without access should ask
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/sso/refused/"
 # Login throttling (django-axes): 5 failures for a username from one address lock it for an hour.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
@@ -295,6 +324,16 @@ REMINDER_MAX_ATTEMPTS = int(os.environ.get("REMINDER_MAX_ATTEMPTS", "10"))
 # A worker that claimed a message and then died (killed, out of memory) leaves it "sending"; after this
 # lease another worker may claim it again. Longer than any SMTP exchange (EMAIL_TIMEOUT) can take.
 REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "600"))
+# Webhooks (webhooks/): a failed delivery is tried again after WEBHOOK_RETRY_SECONDS, doubling each time (at
+# most six hours), WEBHOOK_MAX_ATTEMPTS times in all. A deadline event is announced when its moment fell within
+# the last WEBHOOK_EVENT_WINDOW_HOURS (a sweep missed for a while catches up; older moments are history).
+WEBHOOK_SWEEP_SECONDS = int(os.environ.get("WEBHOOK_SWEEP_SECONDS", "60"))
+WEBHOOK_RETRY_SECONDS = int(os.environ.get("WEBHOOK_RETRY_SECONDS", "60"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_EVENT_WINDOW_HOURS = int(os.environ.get("WEBHOOK_EVENT_WINDOW_HOURS", "24"))
+# Hosts that may be addressed over plain http (a receiver on this machine in development); all others need https.
+WEBHOOK_INSECURE_HOSTS = [h for h in os.environ.get("WEBHOOK_INSECURE_HOSTS", "").split(",") if h]
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "hpregister.tasks.sweep_reminders", "schedule": REMINDER_SWEEP_SECONDS},
     "weekly-digest": {
@@ -302,6 +341,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=7, day_of_week="monday"),  # Monday 07:00 Norwegian time
     },
     "purge-exports": {"task": "hpregister.tasks.purge_exports", "schedule": crontab(minute=17)},
+    "webhook-sweep": {"task": "webhooks.tasks.sweep_webhooks", "schedule": WEBHOOK_SWEEP_SECONDS},
 }
 # List exports above this many rows are written by a worker (hpregister.exportjobs), not within the request;
 # their files are deleted after EXPORT_RETENTION_HOURS. A job whose worker died is taken again after the lease.

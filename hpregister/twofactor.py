@@ -32,6 +32,7 @@ from .access import Access
 from .choices import Role, SecurityEventKind
 from .forms import StyledFormMixin
 
+MFA_SESSION_KEY = "sso_mfa"  # set by hpregister.sso when the provider's token shows a second factor
 RECOVERY_CODES = 10
 EXEMPT_PREFIXES = ("/account/two-factor/", "/accounts/logout/", "/static/", "/healthz", "/i18n/", "/calendar/")
 
@@ -58,6 +59,7 @@ class RequireTwoFactorMiddleware:
             and user is not None
             and needs_second_factor(user)
             and not user.is_verified()
+            and not request.session.get(MFA_SESSION_KEY)  # the identity provider's own second factor
             and not request.path.startswith(EXEMPT_PREFIXES)
         ):
             target = "twofactor_verify" if has_confirmed_device(user) else "twofactor_setup"

@@ -3,8 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
+from mozilla_django_oidc import views as oidc_views
 
-from . import account, exportjobs, measures, metrics, passwords, twofactor, views
+from . import account, exportjobs, measures, metrics, passwords, sso, twofactor, views
 from .forms import LoginForm
 
 urlpatterns = [
@@ -39,6 +40,18 @@ urlpatterns = [
         "accounts/password/reset/done/", passwords.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Single sign-on (OpenID Connect): 404 unless configured.
+    path(
+        "oidc/authenticate/",
+        login_not_required(sso.sso_only(oidc_views.OIDCAuthenticationRequestView.as_view())),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        login_not_required(sso.sso_only(oidc_views.OIDCAuthenticationCallbackView.as_view())),
+        name="oidc_authentication_callback",
+    ),
+    path("accounts/sso/refused/", login_not_required(sso.refused), name="sso_refused"),
     path("account/", account.account, name="account"),
     path("account/two-factor/", twofactor.setup, name="twofactor_setup"),
     path("account/two-factor/verify/", twofactor.verify, name="twofactor_verify"),
@@ -52,6 +65,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("log-control/", include("logcontrol.urls")),
     path("internal-control/", include("internalcontrol.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

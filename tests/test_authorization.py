@@ -28,6 +28,7 @@ from internalcontrol.models import ArchiveSeries, Dpia, ProcessingActivity
 from logcontrol.models import AccessLogRequest, LogControlPlan, LogReview, open_case
 from risks.models import ReportingPeriod, Risk
 from tests.factories import assessed, make_incident, measure, notify, oslo
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,16 @@ def objects():
     notice = SubProcessorNotice.objects.create(change="added", name="New vendor AB", received_on=dt.date(2026, 11, 1))
     period = ReportingPeriod.objects.get(name="2. tertial 2025")
     risk6 = Risk.objects.get(title__startswith="Avhengighet av amerikanske")
+    webhook = WebhookEndpoint.objects.create(
+        organisation=Organisation.objects.get(name="St. Olavs hospital HF"),
+        name="Ticketing",
+        url="https://tickets.example/hook",
+        events=["incident.registered"],
+    )
+    delivery = WebhookDelivery.objects.create(endpoint=webhook, event="incident.registered", key="k", payload={})
     return {
+        "webhook": webhook.pk,
+        "delivery": delivery.pk,
         "period": period.pk,
         "entry": period.entries.get(rank=1).pk,
         "risk6": risk6.pk,
@@ -343,6 +353,21 @@ MATRIX = {
     "api:docs": ([], login_only()),
     "api:incident-list": ([], expect(200, anonymous=401)),
     "api:incident-detail": (["incident"], expect(200, anonymous=401, carol=404, nina=404)),
+    # The transitions and additions answer POST only: their rights are API_WRITES' below.
+    "api:incident-close": (["incident"], expect(405, anonymous=401)),
+    "api:incident-withdraw": (["incident"], expect(405, anonymous=401)),
+    "api:incident-reopen": (["incident"], expect(405, anonymous=401)),
+    "api:incident-notifications": (["incident"], expect(405, anonymous=401)),
+    "api:incident-measures": (["incident"], expect(405, anonymous=401)),
+    "webhooks:webhookendpoint_list": ([], login_only()),
+    "webhooks:webhookendpoint_add": ([], login_only(**WRITERS)),
+    "webhooks:webhookendpoint_detail": (["webhook"], ST_OLAV_READ),
+    "webhooks:webhookendpoint_edit": (["webhook"], INCIDENT_WRITERS),
+    "webhooks:delivery_resend": (["webhook", "delivery"], expect(405, anonymous=302)),  # POST only
+    # Single sign-on: not configured in the tests (tests/browser/test_sso.py runs it against a real provider).
+    "oidc_authentication_init": ([], expect(404)),
+    "oidc_authentication_callback": ([], expect(404)),
+    "sso_refused": ([], expect(404)),
     "admin:index": ([], expect(302, root=200)),
 }
 
@@ -382,3 +407,39 @@ def test_anonymous_is_sent_to_login_with_next(client):
     response = client.get(reverse("compliance:gap_list"))
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={reverse('compliance:gap_list')}"
+
+
+# The API's writes, by method: who reaches the incident page's forms and rules (and gets their answer: 200,
+# 201, or 400 with the messages), and who is stopped before them.
+REACHED = {200, 201, 400}
+API_WRITE_RIGHTS = {
+    "anonymous": {401},
+    "alice": REACHED,
+    "bob": REACHED,
+    "carol": {404},  # not her organisation's incident: it does not exist for her
+    "mona": {403},  # a manager reads
+    "nina": {404},
+    "root": REACHED,
+}
+API_WRITES = [
+    ("patch", "api:incident-detail"),
+    ("post", "api:incident-notifications"),
+    ("post", "api:incident-measures"),
+    ("post", "api:incident-withdraw"),
+    ("post", "api:incident-reopen"),
+    ("post", "api:incident-close"),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_api_writes_matrix(persona, login, django_user_model):
+    user = None if persona == "anonymous" else django_user_model.objects.get(username=persona)
+    client = login(user)
+    incident = objects()["incident"]
+    failures = []
+    for method, name in API_WRITES:
+        url = reverse(name, args=[incident])
+        status = getattr(client, method)(url, {}, content_type="application/json", HTTP_IF_MATCH="*").status_code
+        if status not in API_WRITE_RIGHTS[persona]:
+            failures.append(f"{method.upper()} {name}: got {status}, expected {API_WRITE_RIGHTS[persona]}")
+    assert not failures, "\n".join(failures)

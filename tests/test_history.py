@@ -17,13 +17,13 @@ from django.utils import timezone
 from simple_history.models import registered_models
 
 from hpregister.history import history_entries
-from hpregister.models import Profile, ReminderRule
+from hpregister.models import Profile, ReminderRule, SsoGroupMapping
 from risks.models import LevelBand, ReportingPeriod, Risk, accept_risk, prepare_next_period, set_acceptable_level
 from tests.test_authorization import objects
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"hpregister", "compliance", "risks", "incidents"}
+OUR_APPS = {"hpregister", "compliance", "risks", "incidents", "webhooks"}
 HISTORY_MODELS = sorted(
     (
         model
@@ -108,6 +108,7 @@ def one_of_everything(root):
     risk = Risk.objects.filter(residual_probability__isnull=False, residual_consequence__isnull=False).first()
     accept_risk(risk=risk, user=root, valid_until=today + dt.timedelta(days=180), justification="Tolerable for now")
     set_acceptable_level(organisation=risk.organisation, area="integrity", level=LevelBand.objects.first(), user=root)
+    SsoGroupMapping.objects.create(group="stolav-privacy", organisation=risk.organisation, role="privacy_officer")
 
 
 @pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda model: model._meta.label)

@@ -31,6 +31,7 @@ LISTS = [
     "internalcontrol:processingactivity_list",
     "internalcontrol:dpia_list",
     "internalcontrol:archiveseries_list",
+    "webhooks:webhookendpoint_list",
 ]
 
 
@@ -329,6 +330,12 @@ def internal_control_rows(user):
     )
     ProcessorAgreement.objects.create(organisation=stolav, processor="Hemit HF", breach_notice_hours=12)
     ProcessorAgreement.objects.create(organisation=stolav, processor="Sykehuspartner")
+    from webhooks.models import WebhookEndpoint
+
+    for name in ("ServiceNow", "TopDesk"):
+        WebhookEndpoint.objects.create(
+            organisation=stolav, name=name, url=f"https://{name.lower()}.example/hook", events=["incident.registered"]
+        )
 
 
 def dt_date(*args):
