@@ -90,20 +90,18 @@ class IncidentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return IncidentSerializer if self.action in ("list", "create") else IncidentDetailSerializer
 
     def retrieve(self, request, *args, **kwargs):
-        incident = self.get_object()
-        return self._detail(incident)
+        return self._detail(self.get_object())
 
-    def _detail(self, incident, status_code=status.HTTP_200_OK):
+    def _detail(self, incident):
         incident = self.get_queryset().get(pk=incident.pk)
-        response = Response(
-            IncidentDetailSerializer(incident, context={"request": self.request}).data, status=status_code
-        )
+        response = Response(IncidentDetailSerializer(incident, context={"request": self.request}).data)
         response["ETag"] = versions.etag(incident)
         return response
 
-    def _editable(self, pk) -> Incident:
-        """The incident, locked for this change; 404 outside the caller's scope, 403 if they may only read it,
-        412/428 unless ``If-Match`` names its current version."""
+    def _editable(self, *, open_only=False) -> Incident:
+        """The incident, locked for this change; 404 outside the caller's scope, 403 if they may only read it
+        (or, with ``open_only``, if it is closed or withdrawn), 412/428 unless ``If-Match`` names its current
+        version."""
         incident = self.get_object()
         if not Access.for_user(self.request.user).can_edit(incident):
             raise PermissionDenied
@@ -116,6 +114,8 @@ class IncidentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise PreconditionFailed(
                 _("Someone changed the incident after you read it. Read it again, then repeat your change.")
             )
+        if open_only and incident.status in ENDED:
+            raise PermissionDenied(_("The incident is closed or withdrawn: reopen it to change its records."))
         return incident
 
     @extend_schema(
@@ -144,9 +144,7 @@ class IncidentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def partial_update(self, request, *args, **kwargs):
         """Change some of a breach's fields; the rest stay as they are. Validated and saved by the incident
         page's form."""
-        incident = self._editable(kwargs["pk"])
-        if incident.status in ENDED:
-            raise PermissionDenied(_("The incident is closed or withdrawn: reopen it to change its records."))
+        incident = self._editable(open_only=True)
         form = IncidentForm(instance=incident, user=request.user)
         form = IncidentForm(patched_data(form, request.data), instance=incident, user=request.user)
         if not form.is_valid():
@@ -159,7 +157,7 @@ class IncidentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         then the form (400), then the domain rule under the row lock (400 with its messages)."""
         try:
             with transaction.atomic():
-                incident = self._editable(self.kwargs["pk"])
+                incident = self._editable()
                 if form is not None and not form.is_valid():
                     return Response(errors_json(form), status=status.HTTP_400_BAD_REQUEST)
                 run(incident)
@@ -227,9 +225,7 @@ class IncidentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def _add_child(self, form_class, new, serializer_class):
         with transaction.atomic():
-            incident = self._editable(self.kwargs["pk"])
-            if incident.status in ENDED:
-                raise PermissionDenied(_("The incident is closed or withdrawn: reopen it to change its records."))
+            incident = self._editable(open_only=True)
             child, user = new(incident), self.request.user
             # As a browser sends the add form: its defaults (a new measure is open, say), typed over.
             data = patched_data(form_class(instance=child, user=user), self.request.data)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.dispatch import Signal
@@ -43,7 +43,6 @@ class Event:
     organisation_ids: set[int] | None  # None: register-wide (a sub-processor notice concerns everyone)
     key: str  # the same key twice is the same event (a delivery is made once per subscriber)
     deadline: dt.datetime | None = None
-    extra: dict = field(default_factory=dict)
 
 
 # sent with ``event=Event`` after the publishing transaction commits

@@ -23,9 +23,13 @@ import json
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.query import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .history import display_value
 
 VERSION_FIELD = "_version"
 
@@ -115,26 +119,41 @@ def merge(form, current_form, opened: dict[str, str]) -> Merge:
     return result
 
 
+def _model_field(instance, name):
+    """The model field behind form field ``name``, or None for a form-only field."""
+    try:
+        return instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
 def take_current(form, current_form, names) -> None:
     """Keep the stored value of ``names`` in the submitted form (they were changed by someone else only)."""
     for name in names:
-        value = current_form.get_initial_for_field(current_form.fields[name], name)
-        model_field = form.instance._meta.get_field(name) if _is_model_field(form.instance, name) else None
-        if model_field is not None and model_field.many_to_many:
-            form.cleaned_data[name] = value
-        elif model_field is not None:
+        model_field = _model_field(form.instance, name)
+        if model_field is not None and not model_field.many_to_many:
             setattr(form.instance, model_field.attname, getattr(current_form.instance, model_field.attname))
             form.cleaned_data[name] = getattr(current_form.instance, name)
-        else:
-            form.cleaned_data[name] = value
+        else:  # a many-to-many field (saved from cleaned_data) or a form-only one
+            form.cleaned_data[name] = current_form.get_initial_for_field(current_form.fields[name], name)
 
 
-def _is_model_field(instance, name) -> bool:
-    try:
-        instance._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - FieldDoesNotExist: a form-only field
-        return False
-    return True
+def stored_display(form, name) -> str:
+    """A field's stored value as a person reads it, for the message at a conflicting field."""
+    model_field = _model_field(form.instance, name)
+    if model_field is not None and model_field.many_to_many:
+        value = ", ".join(str(v) for v in form.get_initial_for_field(form.fields[name], name))
+    elif model_field is not None:
+        value = display_value(model_field, getattr(form.instance, name))
+    else:
+        value = form.get_initial_for_field(form.fields[name], name)
+    text = str(value) if value not in (None, "") else _("(empty)")
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def names_of(people) -> str:
+    """ "alice, Bob Olsen" (each by their name, as everywhere), or "someone else" when the history says nobody."""
+    return ", ".join(str(person) for person in people) or _("someone else")
 
 
 def changed_by(instance, since: dt.datetime) -> list:

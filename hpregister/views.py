@@ -303,8 +303,7 @@ class ObjectEditView(ScopedMixin, UpdateView):
             self.merged = [str(form.fields[name].label or name) for name in result.taken]
             self.merged_by = versions.changed_by(current, since)
             return True
-        people = versions.changed_by(current, since)
-        who = ", ".join(p.get_full_name() or p.get_username() for p in people) or _("someone else")
+        who = versions.names_of(versions.changed_by(current, since))
         form.add_error(
             None,
             _(
@@ -317,7 +316,7 @@ class ObjectEditView(ScopedMixin, UpdateView):
             form.add_error(
                 name,
                 _("Changed by %(who)s while you were editing, to: %(value)s")
-                % {"who": who, "value": _stored_display(current_form, name)},
+                % {"who": who, "value": versions.stored_display(current_form, name)},
             )
         self.version_token = versions.token_for(current_form)  # saving again is now a decision
         return False
@@ -347,11 +346,10 @@ class ObjectEditView(ScopedMixin, UpdateView):
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         if getattr(self, "merged", None):
-            people = ", ".join(p.get_full_name() or p.get_username() for p in self.merged_by) or _("someone else")
             messages.info(
                 self.request,
                 _("%(who)s changed %(fields)s while you were editing: their change is kept.")
-                % {"who": people, "fields": ", ".join(self.merged)},
+                % {"who": versions.names_of(self.merged_by), "fields": ", ".join(self.merged)},
             )
         return response
 
@@ -368,22 +366,6 @@ class ObjectEditView(ScopedMixin, UpdateView):
             or _("New %(model)s") % {"model": self.model._meta.verbose_name}
         )
         return ctx
-
-
-def _stored_display(form, name) -> str:
-    """A field's stored value as a person reads it, for the message at a conflicting field."""
-    try:
-        model_field = form.instance._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - a form-only field
-        model_field = None
-    if model_field is not None and model_field.many_to_many:
-        value = ", ".join(str(v) for v in form.get_initial_for_field(form.fields[name], name))
-    elif model_field is not None:
-        value = display_value(model_field, getattr(form.instance, name))
-    else:
-        value = form.get_initial_for_field(form.fields[name], name)
-    text = str(value) if value not in (None, "") else _("(empty)")
-    return text if len(text) <= 200 else text[:199] + "…"
 
 
 @login_not_required
