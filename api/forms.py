@@ -8,23 +8,41 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
 
 from hpregister.fields import OsloDateTimeField, OsloDateTimeWidget
 from hpregister.versions import visible_choices
 
+SCALAR = (str, int, float, bool)
 
-def form_data(form_class, payload: dict) -> dict:
+
+def form_data(form_class, payload) -> dict:
     """The POST data a browser would send the form for this JSON object.
 
     Times are ISO 8601. With an offset they are one instant, shown to the form as Norwegian wall-clock time
     (and which reading, on the autumn night that has the hour twice); without one they are Norwegian
-    wall-clock time, which the form checks as it does on the page."""
-    data = {}
+    wall-clock time, which the form checks as it does on the page.
+
+    A value of the wrong shape (a list where the form takes one value, an object, a body that is not an
+    object) is a 400 naming the field, before the form sees it."""
+    if payload is None:
+        payload = {}
+    if not hasattr(payload, "items"):
+        raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object of fields and values.")]})
+    data, wrong = {}, {}
     fields = form_class.base_fields
-    for name, value in (payload or {}).items():
+    for name, value in payload.items():
         field = fields.get(name)
         if field is None:
             continue  # not a field of the form: ignored, as a browser's extra field would be
+        if isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)):
+            if not isinstance(value, list) or not all(isinstance(v, SCALAR) for v in value):
+                wrong[name] = [_("Give a list of values (ids).")]
+                continue
+        elif value is not None and not isinstance(value, SCALAR):
+            wrong[name] = [_("Give one value, not a list or an object.")]
+            continue
         if isinstance(field, OsloDateTimeField):
             data.update(_oslo_time(name, value))
         elif isinstance(value, list):
@@ -34,6 +52,8 @@ def form_data(form_class, payload: dict) -> dict:
                 data[name] = "on"
         elif value is not None:
             data[name] = str(value)
+    if wrong:
+        raise exceptions.ValidationError(wrong)
     return data
 
 
@@ -63,8 +83,8 @@ def unchanged_data(form) -> dict:
 
 def patched_data(form, payload: dict) -> dict:
     """A PATCH as a browser would send it: the unchanged form, with the JSON object's fields typed over it."""
-    data = unchanged_data(form)
     given = form_data(type(form), payload)
+    data = unchanged_data(form)
     for name in payload or {}:
         if isinstance(form.fields.get(name), OsloDateTimeField):
             data.pop(f"{name}_0", None)
@@ -104,3 +124,43 @@ def errors_json(form) -> dict:
         ("non_field_errors" if field == "__all__" else field): [str(m) for m in messages]
         for field, messages in form.errors.items()
     }
+
+
+def request_serializer(form_class, *, name: str, exclude=()):
+    """A DRF serializer describing what the page's form takes, for the OpenAPI schema only: the form still
+    validates every write. Relations are ids, times ISO 8601, dates YYYY-MM-DD."""
+    from rest_framework import serializers
+
+    def describe(field):
+        common = {"required": field.required, "help_text": str(field.help_text or "") or None}
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            return serializers.ListField(child=serializers.IntegerField(), **common)
+        if isinstance(field, forms.ModelChoiceField):
+            return serializers.IntegerField(allow_null=not field.required, **common)
+        if isinstance(field, OsloDateTimeField):
+            return serializers.DateTimeField(allow_null=not field.required, **common)
+        if isinstance(field, forms.DateField):
+            return serializers.DateField(allow_null=not field.required, **common)
+        if isinstance(field, forms.BooleanField):
+            return serializers.BooleanField(**{**common, "required": False})
+        if isinstance(field, forms.IntegerField):
+            return serializers.IntegerField(allow_null=not field.required, **common)
+        if type(field).__module__.startswith("django_countries"):
+            return serializers.CharField(**{**common, "help_text": "A country as its ISO 3166 code (NO, US …)."})
+        if isinstance(field, forms.ChoiceField):
+            choices = [
+                (value, text)
+                for option, label in field.choices
+                for value, text in (label if isinstance(label, (list, tuple)) else [(option, label)])
+                if value != ""
+            ]
+            return serializers.ChoiceField(choices=choices, allow_blank=not field.required, **common)
+        return serializers.CharField(allow_blank=not field.required, **common)
+
+    attrs = {
+        field_name: describe(field)
+        for field_name, field in form_class.base_fields.items()
+        if field_name not in exclude and not isinstance(field, forms.FileField)
+    }
+    attrs["__doc__"] = f"What the page's {form_class.__name__} takes (it validates every write)."
+    return type(name, (serializers.Serializer,), attrs)

@@ -1,6 +1,12 @@
-"""How the OpenAPI schema describes the personal API tokens (drf-spectacular extension)."""
+"""How the OpenAPI schema describes the API beyond its serializers (drf-spectacular extensions): the personal
+API tokens, and the errors every operation can answer, so that a client (and schemathesis in .ci/run) finds
+each status the API sends documented, with the shape of its body."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -14,3 +20,68 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "description": "A personal API token (hpr_…), made on the account page. It expires, can be revoked "
             "and may be read-only.",
         }
+
+
+class Problem(serializers.Serializer):
+    """Why the request was refused, in the caller's language."""
+
+    detail = serializers.CharField()
+
+
+class FieldErrors(serializers.Serializer):
+    """{field: [messages]}, the form's messages in the caller's language; what concerns no single field is
+    under ``non_field_errors`` (or, when the body could not be read at all, ``detail``)."""
+
+
+class FieldErrorsScheme(OpenApiSerializerExtension):
+    target_class = "api.schema.FieldErrors"
+
+    def map_serializer(self, auto_schema, direction):
+        messages = {"type": "array", "items": {"type": "string"}}
+        return {
+            "type": "object",
+            "description": FieldErrors.__doc__,
+            "additionalProperties": {"oneOf": [messages, {"type": "string"}]},
+        }
+
+
+def problem(description):
+    return OpenApiResponse(Problem, description=description)
+
+
+FIELD_ERRORS = OpenApiResponse(FieldErrors, description="Refused: the messages, beside each field")
+NOT_FOUND = problem("Not found, or not within the caller's organisations (an invalid cursor, too)")
+COMMON = {
+    401: problem("No valid token or session"),
+    403: problem("The caller may not do this (a read-only token, a role that only reads, a closed record)"),
+    429: problem("Too many requests for this token: wait as Retry-After says"),
+}
+
+
+class RegisterAutoSchema(AutoSchema):
+    """Every operation documents the errors it can answer besides its own: 401, 403 and 429 always; 404 with
+    a path parameter or a cursor; 400 for a list's filters and for every change; 415 for a change's body."""
+
+    def _get_response_bodies(self, direction="response"):
+        # Not get_response_serializers: @extend_schema(responses=…) replaces that one.
+        responses = super()._get_response_bodies(direction)
+        listing = self.method == "GET" and "200" in responses and self._is_list_view()
+        extra = dict(COMMON)
+        if "(?P<" in self.path_regex or listing:
+            extra[404] = NOT_FOUND
+        if self.method in ("POST", "PATCH", "PUT") or listing:
+            extra[400] = FIELD_ERRORS
+        if self.method in ("POST", "PATCH", "PUT"):
+            extra[415] = problem("The body is not JSON")
+        for code, response in extra.items():
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(response, str(code), direction=direction)
+        # Before the application: the web server refuses a request line longer than it takes (gunicorn's
+        # limit_request_line, nginx's large_client_header_buffers) with its own page.
+        responses["414"] = self._get_response_for_code(
+            OpenApiResponse(OpenApiTypes.STR, description="The address is longer than the web server takes"),
+            "414",
+            media_types=["text/html"],
+            direction=direction,
+        )
+        return responses

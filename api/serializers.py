@@ -5,20 +5,51 @@ from hpregister.models import Organisation
 from incidents.models import Incident, IncidentMeasure, IncidentOrganisation, Notification
 
 
-class OrganisationRef(serializers.ModelSerializer):
+def username(of="owner"):
+    """The person in field ``of`` as their username (null when nobody is set)."""
+    return serializers.CharField(source=f"{of}.get_username", read_only=True, allow_null=True, default=None)
+
+
+class ReadSerializer(serializers.ModelSerializer):
+    """A model's fields as the API shows them. DRF drops ``allow_blank`` from read-only fields, so a choice the
+    record leaves empty ("" for no treatment, say) would break the schema's enum: it is kept."""
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        blank = kwargs.get("allow_blank")
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
+class OrganisationRef(ReadSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name"]
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class RecordSerializer(ReadSerializer):
+    """A register's record with its page (``url``) and its API address (``api_url``); ``api_name`` is the
+    router's basename."""
+
+    api_name = ""
+    url = serializers.SerializerMethodField()
+    api_url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    def get_api_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(reverse(f"api:{self.api_name}-detail", args=[obj.pk]))
+
+
+class IncidentSerializer(RecordSerializer):
     reference = serializers.CharField(read_only=True)
     deadline = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="The 72-hour deadline (ISO 8601 with the Oslo offset)."
     )
     organisations = OrganisationRef(many=True, read_only=True)
-    url = serializers.SerializerMethodField()
-    api_url = serializers.SerializerMethodField()
+    api_name = "incident"
 
     class Meta:
         model = Incident
@@ -39,12 +70,6 @@ class IncidentSerializer(serializers.ModelSerializer):
             "api_url",
         ]
         read_only_fields = fields
-
-    def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
-
-    def get_api_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(reverse("api:incident-detail", args=[obj.pk]))
 
 
 class IncidentWriteSerializer(serializers.Serializer):
@@ -69,15 +94,15 @@ class IncidentWriteSerializer(serializers.Serializer):
     subjects_count = serializers.IntegerField(required=False)
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ReadSerializer):
     class Meta:
         model = Notification
         fields = ["id", "phase", "phased", "channel", "sent_at", "case_reference", "delay_reason", "summary"]
         read_only_fields = fields
 
 
-class MeasureSerializer(serializers.ModelSerializer):
-    owner = serializers.CharField(source="owner.get_username", read_only=True, allow_null=True, default=None)
+class MeasureSerializer(ReadSerializer):
+    owner = username()
 
     class Meta:
         model = IncidentMeasure
@@ -85,7 +110,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AffectedSerializer(serializers.ModelSerializer):
+class AffectedSerializer(ReadSerializer):
     organisation = OrganisationRef(read_only=True)
 
     class Meta:

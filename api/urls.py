@@ -3,12 +3,19 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
 
-from . import views
+from . import compliance, incidents, risks, tasks
 
 app_name = "api"
 
 router = routers.SimpleRouter(trailing_slash=True)
-router.register("incidents", views.IncidentViewSet, basename="incident")
+router.register("incidents", incidents.IncidentViewSet, basename="incident")
+router.register("risks", risks.RiskViewSet, basename="risk")
+router.register("top10-periods", risks.PeriodViewSet, basename="period")
+router.register("duties", compliance.ObligationViewSet, basename="obligation")
+router.register("assessments", compliance.AssessmentViewSet, basename="assessment")
+router.register("gaps", compliance.GapViewSet, basename="gap")
+router.register("subprocessors", compliance.SubProcessorViewSet, basename="subprocessor")
+router.register("subprocessor-notices", compliance.NoticeViewSet, basename="notice")
 
 
 def api_view(view):
@@ -18,6 +25,7 @@ def api_view(view):
 
 
 urlpatterns = [
+    path("tasks/", api_view(tasks.TaskView.as_view()), name="task-list"),
     path("schema/", api_view(SpectacularAPIView.as_view()), name="schema"),
     # The documentation is a page: a browser without a session goes to the login page first.
     path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),

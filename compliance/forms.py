@@ -78,6 +78,11 @@ class AssessmentForm(ScopedModelForm):
         fields = ["status", "rationale", "evidence_links"]
         widgets = {"rationale": forms.Textarea(attrs={"rows": 4}), "evidence_links": forms.Textarea(attrs={"rows": 3})}
 
+    def save(self, commit=True):
+        # Whoever saves an assessment assessed it today; the duty's cadence gives the next review.
+        self.instance.record(user=self.user)
+        return super().save(commit)
+
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
         if upload:

@@ -154,7 +154,6 @@ class AssessmentEditView(ObjectEditView):
     form_class = forms.AssessmentForm
 
     def form_valid(self, form):
-        form.instance.record(user=self.request.user)
         with transaction.atomic():
             response = super().form_valid(form)
             upload = form.cleaned_data.get("upload")

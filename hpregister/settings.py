@@ -97,7 +97,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.RegisterAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -113,6 +113,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "IncidentStatusEnum": "incidents.choices.IncidentStatus",
         "MeasureStatusEnum": "hpregister.choices.MeasureStatus",
+        "RiskStatusEnum": "risks.choices.RiskStatus",
+        "PrivacyAreaEnum": "risks.choices.PrivacyArea",
+        "TreatmentEnum": "risks.choices.Treatment",
+        "GapStatusEnum": "compliance.choices.GapStatus",
+        "GapKindEnum": "compliance.choices.GapKind",
+        "AssessmentStatusEnum": "compliance.choices.AssessmentStatus",
+        "SubProcessorStatusEnum": "compliance.choices.SubProcessorStatus",
+        "TransferBasisEnum": "compliance.choices.TransferBasis",
     },
 }
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
@@ -129,6 +137,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "hpregister.sso.SessionRefresh",  # an SSO session is checked with the provider again (OIDC_RENEW_…)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "hpregister.twofactor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -207,6 +216,9 @@ OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
 OIDC_STORE_ID_TOKEN = True  # for the provider's logout
 OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "")  # the button: "Log in with Helse Midt-Norge ID"
 OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+# How long an SSO session runs before it is checked with the provider again, silently (prompt=none): a user
+# deactivated there is signed out at that check.
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = int(os.environ.get("OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS", "900"))
 # Our own second factor is skipped when the provider's token shows one (amr/acr); off: always ours too.
 OIDC_TRUST_PROVIDER_MFA = env_bool("OIDC_TRUST_PROVIDER_MFA", True)
 OIDC_MFA_AMR = [v for v in os.environ.get("OIDC_MFA_AMR", "mfa,otp,hwk,swk,fido").split(",") if v]

@@ -8,7 +8,10 @@ page has no SSO button and the ``/oidc/`` routes answer 404.
   edited by administrators in the admin. Each sign-in makes the user's SSO memberships what the mappings say
   now: a removed group removes its access. Memberships given by hand are left alone.
 - Someone with no mapped group is not let in: they get a page saying whom to ask (``SSO_HELP_CONTACT``).
-- Deactivation at the provider takes effect at the next sign-in: the provider refuses it.
+- Deactivation at the provider takes effect at the next sign-in, which the provider refuses, or sooner: an
+  SSO session is checked with the provider again (silently, ``prompt=none``) once its ID token is older than
+  ``OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS``; a refused check signs the user out (``SessionRefresh``), and an
+  accepted one re-syncs the memberships as a sign-in does.
 - Our second factor is not asked again when the provider's ID token says one was used (``amr`` contains one
   of ``OIDC_MFA_AMR``, or ``acr`` is one of ``OIDC_MFA_ACR``) and ``OIDC_TRUST_PROVIDER_MFA`` is on.
 """
@@ -24,8 +27,10 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.middleware import SessionRefresh as OidcSessionRefresh
 
 from . import audit
 from .choices import Role, SecurityEventKind
@@ -154,6 +159,40 @@ class SsoBackend(OIDCAuthenticationBackend):
             elif membership.role != role:
                 membership.role = role
                 membership.save()
+
+
+def _setting(name, default=None):
+    return property(lambda self: getattr(settings, name, default))
+
+
+class SessionRefresh(OidcSessionRefresh):
+    """mozilla-django-oidc's session refresh, for sessions signed in through SSO only, reading its settings
+    at each request rather than once at start-up (so that it follows the environment's configuration, and
+    is idle while SSO is off). Local accounts are never redirected."""
+
+    OIDC_EXEMPT_URLS = _setting("OIDC_EXEMPT_URLS", [])
+    OIDC_OP_AUTHORIZATION_ENDPOINT = _setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_RP_CLIENT_ID = _setting("OIDC_RP_CLIENT_ID")
+    OIDC_STATE_SIZE = _setting("OIDC_STATE_SIZE", 32)
+    OIDC_AUTHENTICATION_CALLBACK_URL = _setting("OIDC_AUTHENTICATION_CALLBACK_URL", "oidc_authentication_callback")
+    OIDC_RP_SCOPES = _setting("OIDC_RP_SCOPES", "openid email")
+    OIDC_USE_NONCE = _setting("OIDC_USE_NONCE", True)
+    OIDC_NONCE_SIZE = _setting("OIDC_NONCE_SIZE", 32)
+
+    def __init__(self, get_response):
+        MiddlewareMixin.__init__(self, get_response)  # the parent's reads the settings once: these are live
+
+    @functools.cached_property
+    def exempt_urls(self):
+        # The parent's adds "oidc_logout", a route we do not have (signing out is ours: "logout").
+        names = [u for u in self.OIDC_EXEMPT_URLS if isinstance(u, str)]
+        names += ["oidc_authentication_init", "oidc_authentication_callback", "logout"]
+        return {name if name.startswith("/") else reverse(name) for name in names}
+
+    def process_request(self, request):
+        if not sso_enabled():
+            return None
+        return super().process_request(request)
 
 
 def refused(request):

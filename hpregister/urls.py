@@ -70,4 +70,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "hpregister.views.page_not_found"
 handler500 = "hpregister.views.server_error"

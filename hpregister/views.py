@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
@@ -529,10 +530,25 @@ def attempt(request, action, done: str = "") -> bool:
     return True
 
 
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    """Django's 404 page; the API answers JSON, as it does every other error (an id its routes do not take,
+    an address that is not one of its registers)."""
+    if is_api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
 def server_error(request):
     """The 500 page in the site's layout and language, with nothing of the error in it. Django's own
     handler renders without the request (no menu, no language switch); this one tries with it, and falls
-    back to a plain page when the layout itself cannot be drawn (the database is down, say)."""
+    back to a plain page when the layout itself cannot be drawn (the database is down, say). The API answers
+    JSON, as it does every other error."""
+    if is_api(request):
+        return JsonResponse({"detail": _("Something went wrong. The error is logged; try again later.")}, status=500)
     try:
         return render(request, "500.html", status=500)
     except Exception:  # noqa: BLE001 - the error page must not fail

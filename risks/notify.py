@@ -65,3 +65,21 @@ def notify(period, event: str, *, actor, when) -> int:
             )
         queued += message is not None
     return queued
+
+
+# The top-10 list's transitions with the messages they send: the pages and the API call these (one code path).
+
+
+def submit_period(period, *, user) -> None:
+    period.submit(user=user)
+    notify(period, "submitted", actor=user, when=period.submitted_at)
+
+
+def approve_period(period, *, user) -> None:
+    period.approve(user=user)
+    notify(period, "approved", actor=user, when=period.approved_at)
+
+
+def reject_period(period, *, user, comment: str) -> None:
+    period.reject(user=user, comment=comment)
+    notify(period, "rejected", actor=user, when=period.rejected_at)

@@ -32,7 +32,7 @@ from .models import (
     prepare_next_period,
     set_acceptable_level,
 )
-from .notify import notify
+from .notify import approve_period, reject_period, submit_period
 
 
 class RiskListView(ObjectListView):
@@ -364,11 +364,9 @@ def period_submit(request, pk):
     if request.method != "POST":
         raise PermissionDenied
 
-    def submit():
-        period.submit(user=request.user)
-        notify(period, "submitted", actor=request.user, when=period.submitted_at)
-
-    attempt(request, submit, _("The list is sent to the managers for approval."))
+    attempt(
+        request, lambda: submit_period(period, user=request.user), _("The list is sent to the managers for approval.")
+    )
     return redirect(period)
 
 
@@ -376,12 +374,7 @@ def period_approve(request, pk):
     """Approving asks first: the page shows the list that will be frozen."""
     period = _period_for(request, pk, manager=True)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-
-        def approve():
-            period.approve(user=request.user)
-            notify(period, "approved", actor=request.user, when=period.approved_at)
-
-        attempt(request, approve, _("The period is approved and frozen."))
+        attempt(request, lambda: approve_period(period, user=request.user), _("The period is approved and frozen."))
         return redirect(period)
     return render(
         request,
@@ -398,8 +391,7 @@ def period_reject(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                period.reject(user=request.user, comment=form.cleaned_data["comment"])
-                notify(period, "rejected", actor=request.user, when=period.rejected_at)
+                reject_period(period, user=request.user, comment=form.cleaned_data["comment"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from hpregister.urls import handler500, urlpatterns  # noqa: F401 - Django reads handler500 from here
+from hpregister.urls import handler404, handler500, urlpatterns  # noqa: F401 - Django reads the handlers here
 
 
 def boom(request):
     raise RuntimeError("secret internal detail: password=hunter2")
 
 
-urlpatterns = [*urlpatterns, path("boom/", boom)]
+urlpatterns = [*urlpatterns, path("boom/", boom), path("api/v1/boom/", boom)]

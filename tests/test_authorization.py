@@ -359,6 +359,28 @@ MATRIX = {
     "api:incident-reopen": (["incident"], expect(405, anonymous=401)),
     "api:incident-notifications": (["incident"], expect(405, anonymous=401)),
     "api:incident-measures": (["incident"], expect(405, anonymous=401)),
+    # The other registers: read as their pages are (their writes are test_api_writes_have_the_pages_rights').
+    "api:risk-list": ([], expect(200, anonymous=401)),
+    "api:risk-detail": (["risk"], expect(200, anonymous=401, bob=404, carol=404, nina=404)),
+    "api:risk-measures": (["risk"], expect(405, anonymous=401)),
+    "api:period-list": ([], expect(200, anonymous=401)),
+    "api:period-detail": (["period"], expect(200, anonymous=401, bob=404, carol=404, nina=404)),
+    "api:period-submit": (["period"], expect(405, anonymous=401)),
+    "api:period-approve": (["period"], expect(405, anonymous=401)),
+    "api:period-reject": (["period"], expect(405, anonymous=401)),
+    "api:obligation-list": ([], expect(200, anonymous=401)),
+    "api:obligation-detail": (["obligation"], expect(200, anonymous=401, nina=404)),
+    "api:assessment-list": ([], expect(200, anonymous=401)),
+    "api:assessment-detail": (["assessment"], expect(200, anonymous=401, carol=404, nina=404)),
+    "api:gap-list": ([], expect(200, anonymous=401)),
+    "api:gap-detail": (["gap"], expect(200, anonymous=401, **ONLY_HP_AS)),
+    "api:gap-actions": (["gap"], expect(405, anonymous=401)),
+    "api:subprocessor-list": ([], expect(200, anonymous=401)),
+    "api:subprocessor-detail": (["subprocessor"], expect(200, anonymous=401, nina=404)),
+    "api:notice-list": ([], expect(200, anonymous=401)),
+    "api:notice-detail": (["notice"], expect(200, anonymous=401, nina=404)),
+    "api:notice-decide": (["notice"], expect(405, anonymous=401)),
+    "api:task-list": ([], expect(200, anonymous=401)),
     "webhooks:webhookendpoint_list": ([], login_only()),
     "webhooks:webhookendpoint_add": ([], login_only(**WRITERS)),
     "webhooks:webhookendpoint_detail": (["webhook"], ST_OLAV_READ),
@@ -442,4 +464,47 @@ def test_api_writes_matrix(persona, login, django_user_model):
         status = getattr(client, method)(url, {}, content_type="application/json", HTTP_IF_MATCH="*").status_code
         if status not in API_WRITE_RIGHTS[persona]:
             failures.append(f"{method.upper()} {name}: got {status}, expected {API_WRITE_RIGHTS[persona]}")
+    assert not failures, "\n".join(failures)
+
+
+# Every other write of the API, with the page whose rights it must have: where the page's form opens (200), the
+# API reaches the same form or rule (200, 201, or 400 with its messages); where the page answers 403 or 404, so
+# does the API; the login redirect is the API's 401.
+API_WRITES_AS_PAGES = [
+    ("post", "api:incident-list", [], "incidents:incident_add"),
+    ("post", "api:risk-list", [], "risks:risk_add"),
+    ("patch", "api:risk-detail", ["risk"], "risks:risk_edit"),
+    ("post", "api:risk-measures", ["risk"], "risks:riskmeasure_add"),
+    ("patch", "api:assessment-detail", ["assessment"], "compliance:assessment_edit"),
+    ("post", "api:gap-list", [], "compliance:gap_add"),
+    ("patch", "api:gap-detail", ["gap"], "compliance:gap_edit"),
+    ("post", "api:gap-actions", ["gap"], "compliance:gapaction_add"),
+    ("post", "api:subprocessor-list", [], "compliance:subprocessor_add"),
+    ("patch", "api:subprocessor-detail", ["subprocessor"], "compliance:subprocessor_edit"),
+    ("post", "api:notice-list", [], "compliance:subprocessornotice_add"),
+    ("patch", "api:notice-detail", ["notice"], "compliance:subprocessornotice_edit"),
+    ("post", "api:notice-decide", ["notice"], "compliance:subprocessornotice_edit"),
+    # An approved top-10 list is frozen for everyone who sees it, as its pages' POST routes are.
+    ("post", "api:period-submit", ["period"], "risks:period_submit"),
+    ("post", "api:period-approve", ["period"], "risks:period_submit"),
+    ("post", "api:period-reject", ["period"], "risks:period_submit"),
+]
+
+
+def api_rights(page_status: int) -> set[int]:
+    return {200: REACHED, 302: {401}}.get(page_status, {page_status})
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_api_writes_have_the_pages_rights(persona, login, django_user_model):
+    user = None if persona == "anonymous" else django_user_model.objects.get(username=persona)
+    client = login(user)
+    ids = objects()
+    failures = []
+    for method, name, args, page in API_WRITES_AS_PAGES:
+        url = reverse(name, args=[ids[a] for a in args])
+        status = getattr(client, method)(url, {}, content_type="application/json", HTTP_IF_MATCH="*").status_code
+        expected = api_rights(MATRIX[page][1][persona])
+        if status not in expected:
+            failures.append(f"{method.upper()} {name}: got {status}, expected {expected} as {page}")
     assert not failures, "\n".join(failures)

@@ -68,3 +68,19 @@ def test_500_falls_back_to_a_plain_page_when_the_layout_cannot_be_drawn(bob, mon
     response = client_for(bob).get("/boom/")
     html = response.content.decode()
     assert response.status_code == 500 and "Noe gikk galt" in html and "database unavailable" not in html
+
+
+@pytest.mark.urls("tests.error_urls")
+def test_a_500_in_the_api_is_json_in_the_callers_language_never_html(bob):
+    response = client_for(bob, "en").get("/api/v1/boom/")
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Something went wrong. The error is logged; try again later."}
+    assert "hunter2" not in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/risks/0.5/", "/api/v1/no-such-register/", "/api/v2/"])
+def test_an_unknown_api_address_is_a_json_404_not_the_html_page(bob, path):
+    """Found by schemathesis: an id the router's pattern does not take fell through to the HTML 404 page."""
+    response = client_for(bob, "en").get(path)
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}

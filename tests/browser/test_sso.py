@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from hpregister.choices import Role
 from hpregister.models import Membership, Organisation, SsoGroupMapping
@@ -205,6 +206,25 @@ def test_deactivation_at_the_provider_stops_the_next_sign_in(live_server, sso):
     session, url = sign_in_over_http(live_server.url, "siri")
     assert "/interaction/" in url and "deactivated" in session.get(url, timeout=10).text  # refused there
     assert session.get(live_server.url + "/", timeout=10, allow_redirects=False).status_code == 302  # not in
+
+
+def test_deactivation_at_the_provider_ends_a_session_at_its_next_check(live_server, sso, settings):
+    settings.OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 1  # production: 15 minutes
+    sso.add("siri", ["stolav-privacy"])
+    session, url = sign_in_over_http(live_server.url, "siri")
+    assert url == live_server.url + "/"
+    time.sleep(1.5)
+    again = session.get(live_server.url + "/incidents/", timeout=10)  # checked silently: still active
+    assert again.url == live_server.url + "/incidents/" and again.status_code == 200
+    sso.add("siri", ["stolav-privacy"], active=False)
+    time.sleep(1.5)
+    ended = session.get(live_server.url + "/incidents/", timeout=10)  # the provider refuses: signed out
+    assert ended.url == live_server.url + "/accounts/sso/refused/" and "deaktivert" in ended.text  # bokmål first
+    assert session.get(live_server.url + "/", timeout=10, allow_redirects=False).status_code == 302
+    local = Client()  # a local account is never sent to the provider, however old its session
+    local.force_login(get_user_model().objects.create_user("local-officer", password="x" * 16))
+    response = local.get("/incidents/")
+    assert not response.get("Location", "").startswith(settings.OIDC_OP_AUTHORIZATION_ENDPOINT)
 
 
 def test_our_second_factor_unless_the_provider_used_one_and_the_rule_is_configurable(live_server, sso, settings):

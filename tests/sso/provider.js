@@ -5,11 +5,19 @@
 //   PORT=9100 ISSUER=http://127.0.0.1:9100 ACCOUNTS=accounts.json CLIENT_ID=hpregister \
 //   CLIENT_SECRET=… REDIRECT_URI=http://127.0.0.1:8000/oidc/callback/ node provider.js
 import { readFileSync } from 'node:fs';
-import Provider from 'oidc-provider';
+import Provider, { interactionPolicy } from 'oidc-provider';
 
 const env = process.env;
 const accounts = () => JSON.parse(readFileSync(env.ACCOUNTS, 'utf8'));
 const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+// A session whose account was deactivated since must sign in again: without this check the library goes on to
+// its consent prompt and fails there (a 500), where a real provider answers login_required (prompt=none).
+const policy = interactionPolicy.base();
+policy.get('login').checks.add(new interactionPolicy.Check(
+  'account_deactivated', 'the account is deactivated', 'login_required',
+  (ctx) => Boolean(ctx.oidc.session.accountId && !ctx.oidc.account),
+));
 
 const provider = new Provider(env.ISSUER, {
   clients: [{
@@ -39,9 +47,10 @@ const provider = new Provider(env.ISSUER, {
     await grant.save();
     return grant;
   },
-  interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+  interactions: { policy, url: (ctx, interaction) => `/interaction/${interaction.uid}` },
 });
 provider.proxy = true;
+provider.on('server_error', (ctx, err) => console.error('server_error', err));
 
 provider.use(async (ctx, next) => {
   const match = ctx.path.match(/^\/interaction\/([\w-]+)$/);

@@ -1,0 +1,217 @@
+"""What every register's API shares: the pages' scoping, their FilterSets, their forms and their rules.
+
+A ``RegisterViewSet`` is configured with the register's model, FilterSet and the add/edit page's form. It
+lists (cursor pages, a constant number of queries), shows one record with its version as an ETag, and
+creates and changes records through the page's form: the same validation, the same messages in the user's
+language, the same history entry. A change must send the ETag it read in ``If-Match``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import exceptions, mixins, pagination, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from hpregister import versions
+from hpregister.access import Access
+
+from .forms import errors_json, form_data, patched_data, validation_json
+from .schema import FIELD_ERRORS, FieldErrors, problem
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the record as last read: a stale one gets 412, none gets 428.",
+)
+CHANGE_RESPONSES = {
+    400: FIELD_ERRORS,
+    409: OpenApiResponse(FieldErrors, description="Someone saved a conflicting change at the same moment"),
+    412: problem("If-Match names an older version: read the record again"),
+    428: problem("If-Match is missing"),
+}
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_code = "precondition_required"
+
+
+class CursorPage(pagination.CursorPagination):
+    """Cursor pages: as cheap deep in the register as on its first page. The order is the viewset's
+    ``ordering`` (newest first by default), always ending in the id so that it is total."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    ordering = ("-id",)
+
+    def get_ordering(self, request, queryset, view):
+        return tuple(getattr(view, "ordering", None) or self.ordering)
+
+
+class RegisterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """One register over the API. Set ``model``, ``filterset_class``, ``serializer_class`` (the list's),
+    ``detail_serializer_class`` and, where the pages allow changes, ``form_class`` (the add/edit page's form;
+    ``creatable`` False when the pages only edit). ``related`` and ``detail_related`` are the
+    select/prefetch lookups that keep a page's query count constant."""
+
+    model = None
+    form_class = None
+    creatable = True
+    detail_serializer_class = None
+    ordering = ("-id",)
+    select = ()
+    prefetch = ()
+    detail_prefetch = ()
+    pagination_class = CursorPage
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = self.model.objects.visible_to(self.request.user)
+        if self.select:
+            queryset = queryset.select_related(*self.select)
+        if self.prefetch:
+            queryset = queryset.prefetch_related(*self.prefetch)
+        if self.action != "list" and self.detail_prefetch:
+            queryset = queryset.prefetch_related(*self.detail_prefetch)
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action in ("list", "create") or self.detail_serializer_class is None:
+            return self.serializer_class
+        return self.detail_serializer_class
+
+    @property
+    def access(self) -> Access:
+        return Access.for_user(self.request.user)
+
+    # Reading
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.detail_response(self.get_object())
+
+    def detail_response(self, record, status_code=status.HTTP_200_OK):
+        """The record as it now is, with its version as the ETag."""
+        record = self.get_queryset().get(pk=record.pk)
+        serializer = (self.detail_serializer_class or self.serializer_class)(
+            record, context=self.get_serializer_context()
+        )
+        response = Response(serializer.data, status=status_code)
+        response["ETag"] = versions.etag(record)
+        return response
+
+    # Changing, through the pages' forms
+
+    def form_kwargs(self, instance=None) -> dict:
+        kwargs = {"user": self.request.user} if getattr(self.form_class, "uses_access", False) else {}
+        if instance is not None:
+            kwargs["instance"] = instance
+        return kwargs
+
+    def create(self, request, *args, **kwargs):
+        if self.form_class is None or not self.creatable:
+            raise exceptions.MethodNotAllowed(request.method)
+        if not self.access.can_add(self.model):
+            raise PermissionDenied
+        form = self.form_class(form_data(self.form_class, request.data), **self.form_kwargs())
+        return self.save_form(form, created=True)
+
+    def partial_update(self, request, *args, **kwargs):
+        if self.form_class is None:
+            raise exceptions.MethodNotAllowed(request.method)
+        with transaction.atomic():
+            record = self.editable(open_only=True)
+            unchanged = self.form_class(**self.form_kwargs(record))
+            form = self.form_class(patched_data(unchanged, request.data), **self.form_kwargs(record))
+            return self.save_form(form)
+
+    def save_form(self, form, *, created=False):
+        """Validate and save as the page does: 400 with the form's messages, or the record as it now is."""
+        if not form.is_valid():
+            return Response(errors_json(form), status=status.HTTP_400_BAD_REQUEST)
+        try:
+            with transaction.atomic():
+                record = form.save()
+        except IntegrityError:  # a rule the database enforces that another request met first
+            return Response(
+                {"non_field_errors": [_("Someone saved a conflicting change at the same moment. Try again.")]},
+                status=status.HTTP_409_CONFLICT,
+            )
+        if created:
+            record = self.get_queryset().get(pk=record.pk)
+            data = self.serializer_class(record, context=self.get_serializer_context()).data
+            return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["api_url"]})
+        return self.detail_response(record)
+
+    def is_ended(self, record) -> bool:
+        """Whether the record is closed to changes until it is reopened (a closed breach, say)."""
+        return False
+
+    def may_edit(self, record) -> bool:
+        return self.access.can_edit(record)
+
+    def editable(self, *, open_only=False):
+        """The record, locked for this change: 404 outside the caller's scope, 403 if they may only read it
+        (or, with ``open_only``, if it is ended), 428/412 unless ``If-Match`` names its current version."""
+        record = self.get_object()
+        if not self.may_edit(record):
+            raise PermissionDenied
+        record = self.model._base_manager.select_for_update().get(pk=record.pk)
+        expected = self.request.headers.get("If-Match")
+        if not expected:
+            raise PreconditionRequired(_("Send the record's ETag in If-Match: read it first, then change it."))
+        if expected.strip() not in (versions.etag(record), "*"):
+            raise PreconditionFailed(
+                _("Someone changed the record after you read it. Read it again, then repeat your change.")
+            )
+        if open_only and self.is_ended(record):
+            raise PermissionDenied(self.ended_message)
+        return record
+
+    ended_message = ""
+
+    def transition(self, run, form_class=None):
+        """A legal transition as the page runs it: the caller's right and the version first (404, 403, 412),
+        then the page's form for it, if it has one (400), then the domain rule under the row lock (400 with
+        its messages). ``run(record, cleaned_data)``."""
+        try:
+            with transaction.atomic():
+                record = self.editable()
+                data = {}
+                if form_class is not None:
+                    form = form_class(form_data(form_class, self.request.data))
+                    if not form.is_valid():
+                        return Response(errors_json(form), status=status.HTTP_400_BAD_REQUEST)
+                    data = form.cleaned_data
+                run(record, data)
+        except ValidationError as exc:
+            return Response(validation_json(exc), status=status.HTTP_400_BAD_REQUEST)
+        return self.detail_response(record)
+
+    def add_child(self, form_class, new, serializer_class, after=None):
+        """Add a record that belongs to this one (a measure of a risk, say) through the page's form for it,
+        under a lock on the parent. Answers the child, with the parent's new version as the ETag."""
+        with transaction.atomic():
+            parent = self.editable(open_only=True)
+            child = new(parent)
+            kwargs = {"user": self.request.user} if getattr(form_class, "uses_access", False) else {}
+            # As a browser sends the add form: its defaults (a new measure is open, say), typed over.
+            data = patched_data(form_class(instance=child, **kwargs), self.request.data)
+            form = form_class(data, instance=child, **kwargs)
+            if not form.is_valid():
+                return Response(errors_json(form), status=status.HTTP_400_BAD_REQUEST)
+            child = form.save()
+            if after is not None:
+                after(parent)
+        response = Response(serializer_class(child).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = versions.etag(self.model.objects.get(pk=parent.pk))
+        return response

@@ -1,0 +1,228 @@
+"""Risks over the API: each risk with its assessments (inherent and residual), its measures and the top-10
+lists it is on; and the top-10 periods with their approval (submit, approve, send back) as on the pages."""
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.decorators import action
+
+from hpregister.access import Access
+from hpregister.choices import Role
+from risks.filters import ReportingPeriodFilterSet, RiskFilterSet
+from risks.forms import RejectForm, RiskForm, RiskMeasureForm
+from risks.models import PeriodEntry, ReportingPeriod, Risk, RiskMeasure, RiskScale
+from risks.notify import approve_period, reject_period, submit_period
+
+from .forms import request_serializer
+from .registers import CHANGE_RESPONSES, IF_MATCH, RegisterViewSet
+from .serializers import OrganisationRef, ReadSerializer, RecordSerializer, username
+
+# The list's level filter takes a level band's id (its method gives the schema nothing to go on).
+extend_schema_field(OpenApiTypes.INT)(RiskFilterSet.base_filters["level"])
+
+RiskWriteSerializer = request_serializer(RiskForm, name="RiskWrite")
+RiskMeasureWriteSerializer = request_serializer(RiskMeasureForm, name="RiskMeasureWrite")
+RejectSerializer = request_serializer(RejectForm, name="PeriodReject")
+
+
+class RiskSerializer(RecordSerializer):
+    api_name = "risk"
+    organisation = OrganisationRef(read_only=True)
+    owner = username()
+    residual_level = serializers.SerializerMethodField(help_text="The matrix level of the residual risk.")
+
+    class Meta:
+        model = Risk
+        fields = [
+            "id",
+            "title",
+            "organisation",
+            "owner",
+            "category",
+            "privacy_area",
+            "status",
+            "residual_probability",
+            "residual_consequence",
+            "residual_level",
+            "treatment",
+            "next_review",
+            "url",
+            "api_url",
+        ]
+        read_only_fields = fields
+
+    def get_residual_level(self, risk) -> str | None:
+        matrix = self.context.get("matrix")
+        level = risk.level(matrix) if matrix is not None else risk.level()
+        return level.label if level else None
+
+
+class RiskMeasureSerializer(ReadSerializer):
+    owner = username()
+
+    class Meta:
+        model = RiskMeasure
+        fields = ["id", "description", "responsible", "owner", "due_on", "status", "done_on", "effective"]
+        read_only_fields = fields
+
+
+class RiskEntrySerializer(ReadSerializer):
+    period_name = serializers.CharField(source="period.name", read_only=True)
+    approved = serializers.BooleanField(source="period.is_approved", read_only=True)
+
+    class Meta:
+        model = PeriodEntry
+        fields = ["period", "period_name", "approved", "rank"]
+        read_only_fields = fields
+
+
+class RiskDetailSerializer(RiskSerializer):
+    """A risk with its assessments (inherent and residual: ids of the scale's steps), its measures and the
+    top-10 lists it is on."""
+
+    measures = RiskMeasureSerializer(many=True, read_only=True)
+    periods = RiskEntrySerializer(source="period_entries", many=True, read_only=True)
+
+    class Meta(RiskSerializer.Meta):
+        fields = [
+            *RiskSerializer.Meta.fields,
+            "description",
+            "inherent_probability",
+            "inherent_consequence",
+            "treatment_justification",
+            "obligations",
+            "measures",
+            "periods",
+        ]
+        read_only_fields = fields
+
+
+class RiskViewSet(RegisterViewSet):
+    """Risks the caller may see, filtered with the risk list's parameters (``q``, ``organisation``,
+    ``level``, ``status``, ``top10``, …). Added and changed through the risk page's form: closing a risk
+    above its acceptable level is refused with the page's message."""
+
+    model = Risk
+    form_class = RiskForm
+    serializer_class = RiskSerializer
+    detail_serializer_class = RiskDetailSerializer
+    filterset_class = RiskFilterSet
+    select = ("organisation", "owner")
+    detail_prefetch = ("obligations", "measures__owner", "period_entries__period")
+
+    def get_serializer_context(self):
+        scale = RiskScale.active()
+        return {**super().get_serializer_context(), "matrix": scale.matrix() if scale else {}}
+
+    @extend_schema(request=RiskWriteSerializer, responses={201: RiskSerializer, **CHANGE_RESPONSES})
+    def create(self, request, *args, **kwargs):
+        """Add a risk, as the risk page's form takes it."""
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[IF_MATCH], request=RiskWriteSerializer, responses={200: RiskDetailSerializer, **CHANGE_RESPONSES}
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """Change some of a risk's fields (a new residual assessment, say); the rest stay as they are."""
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[IF_MATCH],
+        request=RiskMeasureWriteSerializer,
+        responses={201: RiskMeasureSerializer, **CHANGE_RESPONSES},
+    )
+    @action(detail=True, methods=["post"])
+    def measures(self, request, pk=None):
+        """Add a measure with the person accountable for it and its due date."""
+        return self.add_child(RiskMeasureForm, lambda risk: RiskMeasure(risk=risk), RiskMeasureSerializer)
+
+
+class PeriodEntrySerializer(ReadSerializer):
+    risk_title = serializers.CharField(source="risk.title", read_only=True)
+
+    class Meta:
+        model = PeriodEntry
+        fields = ["rank", "risk", "risk_title", "residual_probability", "residual_consequence", "change_reason"]
+        read_only_fields = fields
+
+
+class PeriodSerializer(RecordSerializer):
+    api_name = "period"
+    organisation = OrganisationRef(read_only=True)
+    state = serializers.SerializerMethodField(help_text="draft, submitted (waiting for a manager) or approved.")
+
+    class Meta:
+        model = ReportingPeriod
+        fields = [
+            "id",
+            "name",
+            "organisation",
+            "starts_on",
+            "ends_on",
+            "state",
+            "submitted_at",
+            "approved_at",
+            "rejected_at",
+            "review_comment",
+            "url",
+            "api_url",
+        ]
+        read_only_fields = fields
+
+    def get_state(self, period) -> str:
+        return "approved" if period.is_approved else "submitted" if period.is_submitted else "draft"
+
+
+class PeriodDetailSerializer(PeriodSerializer):
+    entries = PeriodEntrySerializer(many=True, read_only=True)
+
+    class Meta(PeriodSerializer.Meta):
+        fields = [*PeriodSerializer.Meta.fields, "source", "note", "entries"]
+        read_only_fields = fields
+
+
+class PeriodViewSet(RegisterViewSet):
+    """The top-10 lists (reporting periods) the caller may see, each with its ranked risks. A privacy
+    officer submits a draft; a manager of its organisation approves it (frozen from then on) or sends it
+    back with a comment. The pages' rules and messages, through the same functions."""
+
+    model = ReportingPeriod
+    serializer_class = PeriodSerializer
+    detail_serializer_class = PeriodDetailSerializer
+    filterset_class = ReportingPeriodFilterSet
+    ordering = ("-starts_on", "-id")
+    select = ("organisation",)
+    detail_prefetch = (Prefetch("entries", queryset=PeriodEntry.objects.select_related("risk").order_by("rank")),)
+    http_method_names = ["get", "post", "head", "options"]
+
+    def may_edit(self, period) -> bool:
+        # As on the pages: approving and sending back are a manager's; submitting, the privacy officer's.
+        access = Access.for_user(self.request.user)
+        if self.action in ("approve", "reject"):
+            allowed = access.has_role(Role.MANAGER, {period.organisation_id})
+        else:
+            allowed = access.can_edit(period)
+        return allowed and not period.is_approved  # an approved list is frozen for everyone
+
+    @extend_schema(parameters=[IF_MATCH], request=None, responses={200: PeriodDetailSerializer, **CHANGE_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Send the draft list to the organisation's managers for approval."""
+        return self.transition(lambda period, _data: submit_period(period, user=request.user))
+
+    @extend_schema(parameters=[IF_MATCH], request=None, responses={200: PeriodDetailSerializer, **CHANGE_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve the list: it is frozen from then on (a manager of its organisation)."""
+        return self.transition(lambda period, _data: approve_period(period, user=request.user))
+
+    @extend_schema(
+        parameters=[IF_MATCH], request=RejectSerializer, responses={200: PeriodDetailSerializer, **CHANGE_RESPONSES}
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Send the submitted list back to the privacy officers, saying what must change."""
+        return self.transition(
+            lambda period, data: reject_period(period, user=request.user, comment=data["comment"]), RejectForm
+        )
