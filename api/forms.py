@@ -132,7 +132,8 @@ def request_serializer(form_class, *, name: str, exclude=()):
     from rest_framework import serializers
 
     def describe(field):
-        common = {"required": field.required, "help_text": str(field.help_text or "") or None}
+        # The help text stays lazy: the schema is written in the language of the request (or of --lang).
+        common = {"required": field.required, "help_text": field.help_text or None}
         if isinstance(field, forms.ModelMultipleChoiceField):
             return serializers.ListField(child=serializers.IntegerField(), **common)
         if isinstance(field, forms.ModelChoiceField):

@@ -205,6 +205,10 @@ class PeriodViewSet(RegisterViewSet):
             allowed = access.can_edit(period)
         return allowed and not period.is_approved  # an approved list is frozen for everyone
 
+    @extend_schema(exclude=True)
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)  # 405: a period is prepared on its page
+
     @extend_schema(parameters=[IF_MATCH], request=None, responses={200: PeriodDetailSerializer, **CHANGE_RESPONSES})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
