@@ -17,7 +17,7 @@ from compliance.forms import AssessmentForm, DecisionForm, GapActionForm, GapFor
 from compliance.models import Assessment, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
 
 from .forms import request_serializer
-from .registers import CHANGE_RESPONSES, IF_MATCH, RegisterViewSet
+from .registers import CHANGE_RESPONSES, IF_MATCH, RegisterViewSet, child_schema
 from .serializers import OrganisationRef, ReadSerializer, RecordSerializer, username
 
 AssessmentWriteSerializer = request_serializer(AssessmentForm, name="AssessmentWrite")
@@ -204,6 +204,12 @@ class GapViewSet(RegisterViewSet):
     def actions(self, request, pk=None):
         """Add a remediation action with the person accountable for it and its due date."""
         return self.add_child(GapActionForm, lambda gap: GapAction(gap=gap), GapActionSerializer)
+
+    @child_schema("action", GapActionSerializer, GapActionWriteSerializer)
+    @action(detail=True, methods=["get", "patch"], url_path=r"actions/(?P<action_pk>[0-9]+)", url_name="action")
+    def one_action(self, request, pk=None, action_pk=None):  # not "action": DRF's attribute of that name
+        """One remediation action, with its own version as the ETag; changed through the gap page's form."""
+        return self.child(lambda gap: gap.actions.all(), GapActionForm, GapActionSerializer, action_pk)
 
 
 class SubProcessorSerializer(RecordSerializer):

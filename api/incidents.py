@@ -19,7 +19,7 @@ from incidents.models import (
     withdraw_incident,
 )
 
-from .registers import CHANGE_RESPONSES, IF_MATCH, RegisterViewSet
+from .registers import CHANGE_RESPONSES, IF_MATCH, RegisterViewSet, child_schema
 from .serializers import (
     IncidentDetailSerializer,
     IncidentSerializer,
@@ -139,5 +139,18 @@ class IncidentViewSet(RegisterViewSet):
             MeasureForm,
             lambda incident: IncidentMeasure(incident=incident),
             MeasureSerializer,
+            after=Incident.refresh_status,
+        )
+
+    @child_schema("measure", MeasureSerializer, MeasureWriteSerializer)
+    @action(detail=True, methods=["get", "patch"], url_path=r"measures/(?P<measure_pk>[0-9]+)")
+    def measure(self, request, pk=None, measure_pk=None):
+        """One measure, with its own version as the ETag; a change (marking it done, say) goes through the
+        incident page's measure form, while the breach is open."""
+        return self.child(
+            lambda incident: incident.measures.all(),
+            MeasureForm,
+            MeasureSerializer,
+            measure_pk,
             after=Incident.refresh_status,
         )

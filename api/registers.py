@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, pagination, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -33,6 +34,19 @@ CHANGE_RESPONSES = {
     412: problem("If-Match names an older version: read the record again"),
     428: problem("If-Match is missing"),
 }
+
+
+def child_schema(name: str, serializer_class, write_serializer_class):
+    """The schema of a ``child`` route: GET it, PATCH it with its ETag."""
+    child_id = OpenApiParameter(f"{name}_pk", int, OpenApiParameter.PATH, description=f"The {name}'s id.")
+    read = extend_schema(methods=["GET"], parameters=[child_id], responses={200: serializer_class})
+    change = extend_schema(
+        methods=["PATCH"],
+        parameters=[child_id, IF_MATCH],
+        request=write_serializer_class,
+        responses={200: serializer_class, **CHANGE_RESPONSES},
+    )
+    return lambda view: read(change(view))
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -159,13 +173,21 @@ class RegisterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def may_edit(self, record) -> bool:
         return self.access.can_edit(record)
 
-    def editable(self, *, open_only=False):
+    def editable(self, *, open_only=False, versioned=True):
         """The record, locked for this change: 404 outside the caller's scope, 403 if they may only read it
-        (or, with ``open_only``, if it is ended), 428/412 unless ``If-Match`` names its current version."""
+        (or, with ``open_only``, if it is ended), 428/412 unless ``If-Match`` names its current version
+        (``versioned`` False: a change of one of its parts, which carries its own version)."""
         record = self.get_object()
         if not self.may_edit(record):
             raise PermissionDenied
         record = self.model._base_manager.select_for_update().get(pk=record.pk)
+        if versioned:
+            self.check_version(record)
+        if open_only and self.is_ended(record):
+            raise PermissionDenied(self.ended_message)
+        return record
+
+    def check_version(self, record) -> None:
         expected = self.request.headers.get("If-Match")
         if not expected:
             raise PreconditionRequired(_("Send the record's ETag in If-Match: read it first, then change it."))
@@ -173,9 +195,6 @@ class RegisterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise PreconditionFailed(
                 _("Someone changed the record after you read it. Read it again, then repeat your change.")
             )
-        if open_only and self.is_ended(record):
-            raise PermissionDenied(self.ended_message)
-        return record
 
     ended_message = ""
 
@@ -214,4 +233,29 @@ class RegisterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 after(parent)
         response = Response(serializer_class(child).data, status=status.HTTP_201_CREATED)
         response["ETag"] = versions.etag(self.model.objects.get(pk=parent.pk))
+        return response
+
+    def child(self, children, form_class, serializer_class, child_pk, after=None):
+        """GET or PATCH one record that belongs to this one (a measure of a breach, say), with its own version
+        as the ETag. A change goes through the page's edit form for it, under a lock on the parent, with the
+        parent's rights (404, 403, and 403 while the parent is ended) and the child's version (412, 428)."""
+        if self.request.method == "GET":
+            record = get_object_or_404(children(self.get_object()), pk=child_pk)
+            response = Response(serializer_class(record).data)
+            response["ETag"] = versions.etag(record)
+            return response
+        with transaction.atomic():
+            parent = self.editable(open_only=True, versioned=False)
+            record = get_object_or_404(children(parent).select_for_update(), pk=child_pk)
+            self.check_version(record)
+            kwargs = {"user": self.request.user} if getattr(form_class, "uses_access", False) else {}
+            unchanged = form_class(instance=record, **kwargs)
+            form = form_class(patched_data(unchanged, self.request.data), instance=record, **kwargs)
+            if not form.is_valid():
+                return Response(errors_json(form), status=status.HTTP_400_BAD_REQUEST)
+            record = form.save()
+            if after is not None:
+                after(parent)
+        response = Response(serializer_class(record).data)
+        response["ETag"] = versions.etag(record)
         return response

@@ -15,7 +15,7 @@ from risks.models import PeriodEntry, ReportingPeriod, Risk, RiskMeasure, RiskSc
 from risks.notify import approve_period, reject_period, submit_period
 
 from .forms import request_serializer
-from .registers import CHANGE_RESPONSES, IF_MATCH, RegisterViewSet
+from .registers import CHANGE_RESPONSES, IF_MATCH, RegisterViewSet, child_schema
 from .serializers import OrganisationRef, ReadSerializer, RecordSerializer, username
 
 # The list's level filter takes a level band's id (its method gives the schema nothing to go on).
@@ -136,6 +136,12 @@ class RiskViewSet(RegisterViewSet):
     def measures(self, request, pk=None):
         """Add a measure with the person accountable for it and its due date."""
         return self.add_child(RiskMeasureForm, lambda risk: RiskMeasure(risk=risk), RiskMeasureSerializer)
+
+    @child_schema("measure", RiskMeasureSerializer, RiskMeasureWriteSerializer)
+    @action(detail=True, methods=["get", "patch"], url_path=r"measures/(?P<measure_pk>[0-9]+)")
+    def measure(self, request, pk=None, measure_pk=None):
+        """One measure, with its own version as the ETag; changed through the risk page's measure form."""
+        return self.child(lambda risk: risk.measures.all(), RiskMeasureForm, RiskMeasureSerializer, measure_pk)
 
 
 class PeriodEntrySerializer(ReadSerializer):

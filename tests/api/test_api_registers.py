@@ -243,3 +243,41 @@ def test_a_body_of_the_wrong_shape_is_a_400_beside_the_field_never_a_500(client,
     response = api.send(method, url.format(**ids), body, etag="*")
     assert response.status_code == 400, response.content
     assert field in response.json(), response.json()
+
+
+def test_a_measure_is_marked_done_through_the_pages_form_with_its_own_version(client, bob):
+    from incidents.models import close_incident
+    from tests.factories import make_incident, measure
+
+    incident, other = make_incident(), make_incident(title="Another breach")
+    task = measure(incident, description="Train the ward", owner=bob)
+    api = Api(client, bob)
+    url = f"/api/v1/incidents/{incident.pk}/measures/{task.pk}/"
+    read = api.get(url)
+    assert read.status_code == 200 and read.json()["description"] == "Train the ward"
+    assert api.send("patch", url, {"status": "done"}).status_code == 428
+    undated = api.send("patch", url, {"status": "done"}, etag=read["ETag"])
+    assert undated.status_code == 400 and "done_on" in undated.json()  # the page's rule, beside the field
+    done = api.send("patch", url, {"status": "done", "done_on": "2026-11-21"}, etag=read["ETag"])
+    assert done.status_code == 200 and done.json()["status"] == "done" and done["ETag"] != read["ETag"]
+    task.refresh_from_db()
+    assert task.done_on == dt.date(2026, 11, 21) and task.history.first().history_user == bob
+    assert api.send("patch", url, {"description": "x"}, etag=read["ETag"]).status_code == 412  # stale
+    elsewhere = f"/api/v1/incidents/{other.pk}/measures/{task.pk}/"
+    assert api.get(elsewhere).status_code == 404  # a measure is found only under its own breach
+    risk_url = f"/api/v1/risks/{Risk.objects.first().pk}/measures/{task.pk}/"
+    assert api.get(risk_url).status_code == 404
+
+
+def test_a_closed_breachs_measures_are_read_but_not_changed(client, bob, alice):
+    from incidents.choices import IncidentStatus
+    from tests.factories import make_incident, measure
+
+    incident = make_incident()
+    task = measure(incident)
+    Incident = type(incident)
+    Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.CLOSED)
+    url = f"/api/v1/incidents/{incident.pk}/measures/{task.pk}/"
+    api = Api(client, bob)
+    assert api.get(url).status_code == 200
+    assert api.send("patch", url, {"description": "x"}, etag="*").status_code == 403
