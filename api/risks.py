@@ -4,17 +4,20 @@ lists it is on; and the top-10 periods with their approval (submit, approve, sen
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from hpregister.access import Access
 from hpregister.choices import Role
 from risks.filters import ReportingPeriodFilterSet, RiskFilterSet
-from risks.forms import RejectForm, RiskForm, RiskMeasureForm
-from risks.models import PeriodEntry, ReportingPeriod, Risk, RiskMeasure, RiskScale
+from risks.forms import PreparePeriodForm, RejectForm, RiskForm, RiskMeasureForm
+from risks.models import PeriodEntry, ReportingPeriod, Risk, RiskMeasure, RiskScale, prepare_next_period
 from risks.notify import approve_period, reject_period, submit_period
 
-from .forms import request_serializer
+from .forms import errors_json, form_data, request_serializer
 from .registers import CHANGE_RESPONSES, IF_MATCH, RegisterViewSet, child_schema
 from .serializers import OrganisationRef, ReadSerializer, RecordSerializer, username
 
@@ -24,6 +27,7 @@ extend_schema_field(OpenApiTypes.INT)(RiskFilterSet.base_filters["level"])
 RiskWriteSerializer = request_serializer(RiskForm, name="RiskWrite")
 RiskMeasureWriteSerializer = request_serializer(RiskMeasureForm, name="RiskMeasureWrite")
 RejectSerializer = request_serializer(RejectForm, name="PeriodReject")
+PrepareSerializer = request_serializer(PreparePeriodForm, name="PeriodPrepare")
 
 
 class RiskSerializer(RecordSerializer):
@@ -236,3 +240,19 @@ class PeriodViewSet(RegisterViewSet):
         return self.transition(
             lambda period, data: reject_period(period, user=request.user, comment=data["comment"]), RejectForm
         )
+
+    @extend_schema(request=PrepareSerializer, responses={201: PeriodDetailSerializer, **CHANGE_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def prepare(self, request, pk=None):
+        """Prepare the next draft list from this approved one, as on its page: each risk keeps its rank, with
+        its residual assessment of now."""
+        previous = self.get_object()
+        if not (previous.is_approved and self.access.can_edit(previous)):
+            raise PermissionDenied
+        form = PreparePeriodForm(form_data(PreparePeriodForm, request.data), organisation=previous.organisation)
+        if not form.is_valid():
+            return Response(errors_json(form), status=status.HTTP_400_BAD_REQUEST)
+        period = prepare_next_period(previous=previous, **form.cleaned_data)
+        response = self.detail_response(period, status_code=status.HTTP_201_CREATED)
+        response["Location"] = reverse("api:period-detail", args=[period.pk], request=request)
+        return response

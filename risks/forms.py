@@ -141,6 +141,16 @@ class PreparePeriodForm(StyledFormMixin, forms.Form):
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
 
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if self.organisation.reporting_periods.filter(name=name).exists():
+            raise forms.ValidationError(_("A period with that name exists."))
+        return name
+
     def clean(self):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] <= data["starts_on"]:

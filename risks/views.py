@@ -332,7 +332,7 @@ class ReportingPeriodView(ObjectDetailView):
         ctx["can_edit_list"] = access.can_edit(period) and not period.is_approved
         ctx["can_approve"] = not period.is_approved and access.has_role(Role.MANAGER, {period.organisation_id})
         ctx["can_prepare"] = period.is_approved and access.can_edit(period)
-        ctx["prepare_form"] = forms.PreparePeriodForm() if ctx["can_prepare"] else None
+        ctx["prepare_form"] = forms.PreparePeriodForm(organisation=period.organisation) if ctx["can_prepare"] else None
         return ctx
 
 
@@ -425,11 +425,8 @@ def period_prepare(request, pk):
     previous = get_object_or_404(ReportingPeriod.objects.visible_to(request.user), pk=pk)
     if request.method != "POST" or not Access.for_user(request.user).can_edit(previous):
         raise PermissionDenied
-    form = forms.PreparePeriodForm(request.POST)
+    form = forms.PreparePeriodForm(request.POST, organisation=previous.organisation)
     if form.is_valid():
-        if ReportingPeriod.objects.filter(organisation=previous.organisation, name=form.cleaned_data["name"]).exists():
-            messages.error(request, _("A period with that name exists."))
-            return redirect(previous)
         period = prepare_next_period(previous=previous, **form.cleaned_data)
         messages.success(
             request, _("The new period starts from the previous list. Adjust it, then ask a manager to approve it.")

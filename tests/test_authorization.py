@@ -368,6 +368,7 @@ MATRIX = {
     "api:period-submit": (["period"], expect(405, anonymous=401)),
     "api:period-approve": (["period"], expect(405, anonymous=401)),
     "api:period-reject": (["period"], expect(405, anonymous=401)),
+    "api:period-prepare": (["period"], expect(405, anonymous=401)),
     "api:obligation-list": ([], expect(200, anonymous=401)),
     "api:obligation-detail": (["obligation"], expect(200, anonymous=401, nina=404)),
     "api:assessment-list": ([], expect(200, anonymous=401)),

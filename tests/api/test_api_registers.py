@@ -281,3 +281,22 @@ def test_a_closed_breachs_measures_are_read_but_not_changed(client, bob, alice):
     api = Api(client, bob)
     assert api.get(url).status_code == 200
     assert api.send("patch", url, {"description": "x"}, etag="*").status_code == 403
+
+
+def test_the_next_top10_list_is_prepared_from_an_approved_one_as_on_its_page(client, alice, bob, mona):
+    approved = ReportingPeriod.objects.get(name="2. tertial 2025")
+    url = f"/api/v1/top10-periods/{approved.pk}/prepare/"
+    body = {"name": "3. tertial 2025", "starts_on": "2025-09-01", "ends_on": "2025-12-31"}
+    assert Api(client, bob).send("post", url, body).status_code == 404  # not his organisation's list
+    assert Api(client, mona).send("post", url, body).status_code == 403  # a manager approves, never prepares
+    api = Api(client, alice)
+    backwards = api.send("post", url, {**body, "ends_on": "2025-08-01"})
+    assert backwards.status_code == 400 and "ends_on" in backwards.json()
+    prepared = api.send("post", url, body)
+    assert prepared.status_code == 201, prepared.content
+    assert prepared.json()["state"] == "draft" and len(prepared.json()["entries"]) == 10
+    assert prepared["Location"].endswith(f"/api/v1/top10-periods/{prepared.json()['id']}/")
+    again = api.send("post", url, body)
+    assert again.status_code == 400 and again.json()["name"] == ["A period with that name exists."]
+    draft = f"/api/v1/top10-periods/{prepared.json()['id']}/prepare/"
+    assert api.send("post", draft, {**body, "name": "x"}).status_code == 403  # only from an approved list

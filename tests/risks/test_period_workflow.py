@@ -89,3 +89,12 @@ def test_only_managers_approve_or_send_back(login, alice, draft):
     assert login(alice).get(reverse("risks:period_approve", args=[draft.pk])).status_code == 403
     draft.submit(user=alice)
     assert login(alice).get(reverse("risks:period_reject", args=[draft.pk])).status_code == 403
+
+
+def test_preparing_a_list_with_a_name_that_exists_is_refused_on_the_page(login, alice):
+    approved = ReportingPeriod.objects.get(name="2. tertial 2025")
+    url = reverse("risks:period_prepare", args=[approved.pk])
+    form = {"name": "1. tertial 2025", "starts_on": "2025-09-01", "ends_on": "2025-12-31"}
+    page = login(alice).post(url, form, follow=True).content.decode()
+    assert "A period with that name exists." in page or "En periode med det navnet finnes." in page
+    assert ReportingPeriod.objects.filter(name="1. tertial 2025").count() == 1
