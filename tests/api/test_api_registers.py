@@ -11,9 +11,11 @@ from django.test.utils import CaptureQueriesContext
 
 from compliance.models import Assessment, Gap, SubProcessor, SubProcessorNotice
 from hpregister.models import Organisation
+from incidents.choices import IncidentStatus
+from incidents.models import Incident
 from risks.models import ReportingPeriod, Risk, RiskMeasure, ScaleStep, prepare_next_period
 from tests.api.test_api_changes import Api
-from tests.factories import oslo
+from tests.factories import make_incident, measure, oslo
 
 pytestmark = pytest.mark.django_db
 NOW = oslo(2026, 11, 22, 12, 0)
@@ -235,8 +237,6 @@ def test_my_tasks_are_the_my_tasks_pages_rows(client, login, bob, stolav):
 )
 def test_a_body_of_the_wrong_shape_is_a_400_beside_the_field_never_a_500(client, alice, method, url, body, field):
     """Found by schemathesis: a list where the form takes one value (or a list for the whole body) was a 500."""
-    from tests.factories import make_incident
-
     notice = SubProcessorNotice.objects.create(change="added", name="Vendor", received_on=dt.date(2026, 11, 1))
     ids = {"incident": make_incident().pk, "notice": notice.pk}
     api = Api(client, alice)
@@ -246,9 +246,6 @@ def test_a_body_of_the_wrong_shape_is_a_400_beside_the_field_never_a_500(client,
 
 
 def test_a_measure_is_marked_done_through_the_pages_form_with_its_own_version(client, bob):
-    from incidents.models import close_incident
-    from tests.factories import make_incident, measure
-
     incident, other = make_incident(), make_incident(title="Another breach")
     task = measure(incident, description="Train the ward", owner=bob)
     api = Api(client, bob)
@@ -270,12 +267,8 @@ def test_a_measure_is_marked_done_through_the_pages_form_with_its_own_version(cl
 
 
 def test_a_closed_breachs_measures_are_read_but_not_changed(client, bob, alice):
-    from incidents.choices import IncidentStatus
-    from tests.factories import make_incident, measure
-
     incident = make_incident()
     task = measure(incident)
-    Incident = type(incident)
     Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.CLOSED)
     url = f"/api/v1/incidents/{incident.pk}/measures/{task.pk}/"
     api = Api(client, bob)
