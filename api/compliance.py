@@ -18,7 +18,7 @@ from compliance.models import Assessment, Gap, GapAction, Obligation, SubProcess
 
 from .forms import request_serializer
 from .registers import CHANGE_RESPONSES, IF_MATCH, RegisterViewSet, child_schema
-from .serializers import OrganisationRef, ReadSerializer, RecordSerializer, username
+from .serializers import BaseMeasureSerializer, OrganisationRef, RecordSerializer, username
 
 AssessmentWriteSerializer = request_serializer(AssessmentForm, name="AssessmentWrite")
 GapWriteSerializer = request_serializer(GapForm, name="GapWrite")
@@ -133,13 +133,9 @@ class AssessmentViewSet(RegisterViewSet):
         return super().create(request, *args, **kwargs)
 
 
-class GapActionSerializer(ReadSerializer):
-    owner = username()
-
-    class Meta:
+class GapActionSerializer(BaseMeasureSerializer):
+    class Meta(BaseMeasureSerializer.Meta):
         model = GapAction
-        fields = ["id", "description", "owner", "due_on", "status", "done_on", "effective"]
-        read_only_fields = fields
 
 
 class GapSerializer(RecordSerializer):

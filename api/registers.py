@@ -125,46 +125,55 @@ class RegisterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     # Changing, through the pages' forms
 
-    def form_kwargs(self, instance=None) -> dict:
-        kwargs = {"user": self.request.user} if getattr(self.form_class, "uses_access", False) else {}
-        if instance is not None:
-            kwargs["instance"] = instance
-        return kwargs
+    def form_kwargs(self, form_class) -> dict:
+        """The page passes the user to its scoped forms (their organisation choices are the user's)."""
+        return {"user": self.request.user} if getattr(form_class, "uses_access", False) else {}
+
+    def patched_form(self, form_class, instance):
+        """The page's form for ``instance`` as a browser would post it: the form's values (a new record's
+        defaults), with the request's JSON typed over them."""
+        kwargs = self.form_kwargs(form_class)
+        unchanged = form_class(instance=instance, **kwargs)
+        return form_class(patched_data(unchanged, self.request.data), instance=instance, **kwargs)
 
     def create(self, request, *args, **kwargs):
         if self.form_class is None or not self.creatable:
             raise exceptions.MethodNotAllowed(request.method)
         if not self.access.can_add(self.model):
             raise PermissionDenied
-        form = self.form_class(form_data(self.form_class, request.data), **self.form_kwargs())
+        form = self.form_class(form_data(self.form_class, request.data), **self.form_kwargs(self.form_class))
         return self.save_form(form, created=True)
 
     def partial_update(self, request, *args, **kwargs):
         if self.form_class is None:
             raise exceptions.MethodNotAllowed(request.method)
         with transaction.atomic():
-            record = self.editable(open_only=True)
-            unchanged = self.form_class(**self.form_kwargs(record))
-            form = self.form_class(patched_data(unchanged, request.data), **self.form_kwargs(record))
-            return self.save_form(form)
+            return self.save_form(self.patched_form(self.form_class, self.editable(open_only=True)))
+
+    @staticmethod
+    def saved(form):
+        """(record, None) once the form is valid and saved, else (None, the 400 or 409 answer)."""
+        if not form.is_valid():
+            return None, Response(errors_json(form), status=status.HTTP_400_BAD_REQUEST)
+        try:
+            with transaction.atomic():
+                return form.save(), None
+        except IntegrityError:  # a rule the database enforces that another request met first
+            message = _("Someone saved a conflicting change at the same moment. Check the page and try again.")
+            return None, Response({"non_field_errors": [message]}, status=status.HTTP_409_CONFLICT)
 
     def save_form(self, form, *, created=False):
         """Validate and save as the page does: 400 with the form's messages, or the record as it now is."""
-        if not form.is_valid():
-            return Response(errors_json(form), status=status.HTTP_400_BAD_REQUEST)
-        try:
-            with transaction.atomic():
-                record = form.save()
-        except IntegrityError:  # a rule the database enforces that another request met first
-            return Response(
-                {"non_field_errors": [_("Someone saved a conflicting change at the same moment. Try again.")]},
-                status=status.HTTP_409_CONFLICT,
-            )
+        record, refused = self.saved(form)
+        if refused is not None:
+            return refused
         if created:
             record = self.get_queryset().get(pk=record.pk)
             data = self.serializer_class(record, context=self.get_serializer_context()).data
             return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["api_url"]})
         return self.detail_response(record)
+
+    ended_message = ""  # why an ended record refuses changes
 
     def is_ended(self, record) -> bool:
         """Whether the record is closed to changes until it is reopened (a closed breach, say)."""
@@ -196,8 +205,6 @@ class RegisterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 _("Someone changed the record after you read it. Read it again, then repeat your change.")
             )
 
-    ended_message = ""
-
     def transition(self, run, form_class=None):
         """A legal transition as the page runs it: the caller's right and the version first (404, 403, 412),
         then the page's form for it, if it has one (400), then the domain rule under the row lock (400 with
@@ -221,14 +228,10 @@ class RegisterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         under a lock on the parent. Answers the child, with the parent's new version as the ETag."""
         with transaction.atomic():
             parent = self.editable(open_only=True)
-            child = new(parent)
-            kwargs = {"user": self.request.user} if getattr(form_class, "uses_access", False) else {}
             # As a browser sends the add form: its defaults (a new measure is open, say), typed over.
-            data = patched_data(form_class(instance=child, **kwargs), self.request.data)
-            form = form_class(data, instance=child, **kwargs)
-            if not form.is_valid():
-                return Response(errors_json(form), status=status.HTTP_400_BAD_REQUEST)
-            child = form.save()
+            child, refused = self.saved(self.patched_form(form_class, new(parent)))
+            if refused is not None:
+                return refused
             if after is not None:
                 after(parent)
         response = Response(serializer_class(child).data, status=status.HTTP_201_CREATED)
@@ -248,12 +251,9 @@ class RegisterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             parent = self.editable(open_only=True, versioned=False)
             record = get_object_or_404(children(parent).select_for_update(), pk=child_pk)
             self.check_version(record)
-            kwargs = {"user": self.request.user} if getattr(form_class, "uses_access", False) else {}
-            unchanged = form_class(instance=record, **kwargs)
-            form = form_class(patched_data(unchanged, self.request.data), instance=record, **kwargs)
-            if not form.is_valid():
-                return Response(errors_json(form), status=status.HTTP_400_BAD_REQUEST)
-            record = form.save()
+            record, refused = self.saved(self.patched_form(form_class, record))
+            if refused is not None:
+                return refused
             if after is not None:
                 after(parent)
         response = Response(serializer_class(record).data)

@@ -19,7 +19,7 @@ from risks.notify import approve_period, reject_period, submit_period
 
 from .forms import errors_json, form_data, request_serializer
 from .registers import CHANGE_RESPONSES, IF_MATCH, RegisterViewSet, child_schema
-from .serializers import OrganisationRef, ReadSerializer, RecordSerializer, username
+from .serializers import BaseMeasureSerializer, OrganisationRef, ReadSerializer, RecordSerializer, username
 
 # The list's level filter takes a level band's id (its method gives the schema nothing to go on).
 extend_schema_field(OpenApiTypes.INT)(RiskFilterSet.base_filters["level"])
@@ -62,12 +62,10 @@ class RiskSerializer(RecordSerializer):
         return level.label if level else None
 
 
-class RiskMeasureSerializer(ReadSerializer):
-    owner = username()
-
-    class Meta:
+class RiskMeasureSerializer(BaseMeasureSerializer):
+    class Meta(BaseMeasureSerializer.Meta):
         model = RiskMeasure
-        fields = ["id", "description", "responsible", "owner", "due_on", "status", "done_on", "effective"]
+        fields = [*BaseMeasureSerializer.Meta.fields, "responsible"]
         read_only_fields = fields
 
 

@@ -101,12 +101,20 @@ class NotificationSerializer(ReadSerializer):
         read_only_fields = fields
 
 
-class MeasureSerializer(ReadSerializer):
+class BaseMeasureSerializer(ReadSerializer):
+    """Any register's measure (the kernel's ``Measure``): subclasses name the model and add their fields."""
+
     owner = username()
 
     class Meta:
+        fields = ["id", "description", "owner", "due_on", "status", "done_on", "effective"]
+        read_only_fields = fields
+
+
+class MeasureSerializer(BaseMeasureSerializer):
+    class Meta(BaseMeasureSerializer.Meta):
         model = IncidentMeasure
-        fields = ["id", "description", "owner", "due_on", "status", "done_on", "cancel_reason"]
+        fields = [*BaseMeasureSerializer.Meta.fields, "cancel_reason"]
         read_only_fields = fields
 
 
