@@ -143,7 +143,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "hpregister.sso.ContentSecurityPolicy",  # django-csp's, plus the SSO provider's logout as a form target
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -213,7 +213,9 @@ OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
 OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
 OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
-OIDC_STORE_ID_TOKEN = True  # for the provider's logout
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's logout
+# The provider's end_session_endpoint: signing out here signs out there too (RP-initiated logout). Empty: ours only.
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
 OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "")  # the button: "Log in with Helse Midt-Norge ID"
 OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
 # How long an SSO session runs before it is checked with the provider again, silently (prompt=none): a user

@@ -19,13 +19,16 @@ page has no SSO button and the ``/oidc/`` routes answer 404.
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlencode, urlsplit
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
@@ -193,6 +196,44 @@ class SessionRefresh(OidcSessionRefresh):
         if not sso_enabled():
             return None
         return super().process_request(request)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out ends the provider's session too (RP-initiated logout), when ``OIDC_OP_LOGOUT_ENDPOINT`` is
+    set and the user signed in through it: otherwise the next "Log in with …" would sign them straight back in
+    without a password, on a shared ward computer. The provider returns them to our login page. A local
+    account's sign-out stays with us."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get("oidc_id_token")  # read before the session is flushed
+        response = super().post(request, *args, **kwargs)
+        if not (id_token and sso_enabled() and settings.OIDC_OP_LOGOUT_ENDPOINT):
+            return response
+        endpoint = settings.OIDC_OP_LOGOUT_ENDPOINT
+        query = urlencode(
+            {
+                "id_token_hint": id_token,
+                "client_id": settings.OIDC_RP_CLIENT_ID,
+                "post_logout_redirect_uri": request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL)),
+            }
+        )
+        return HttpResponseRedirect(f"{endpoint}{'&' if '?' in endpoint else '?'}{query}")
+
+
+class ContentSecurityPolicy(CSPMiddleware):
+    """django-csp's middleware, with the provider's origin added to ``form-action`` while SSO logout is set:
+    the sign-out form posts to us and we redirect to the provider, and browsers check that redirect against
+    ``form-action`` too. Read per response, so it follows the live settings."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        endpoint = settings.OIDC_OP_LOGOUT_ENDPOINT if sso_enabled() else ""
+        if endpoint:
+            origin = "{0.scheme}://{0.netloc}".format(urlsplit(endpoint))
+            update = dict(parts.update or {})
+            update["form-action"] = [*update.get("form-action", []), origin]
+            parts.update = update
+        return parts
 
 
 def refused(request):

@@ -26,7 +26,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", sso.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", passwords.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", passwords.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/password/reset/", passwords.PasswordResetView.as_view(), name="password_reset"),

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
@@ -80,6 +81,7 @@ def provider(live_server, tmp_path_factory):
             "CLIENT_ID": CLIENT_ID,
             "CLIENT_SECRET": CLIENT_SECRET,
             "REDIRECT_URI": f"{live_server.url}/oidc/callback/",
+            "LOGOUT_URI": f"{live_server.url}/accounts/login/",
         },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -113,6 +115,7 @@ def sso(provider, settings, reference_data):
     settings.OIDC_OP_TOKEN_ENDPOINT = discovery["token_endpoint"]
     settings.OIDC_OP_USER_ENDPOINT = discovery["userinfo_endpoint"]
     settings.OIDC_OP_JWKS_ENDPOINT = discovery["jwks_uri"]
+    settings.OIDC_OP_LOGOUT_ENDPOINT = discovery["end_session_endpoint"]
     settings.OIDC_RP_SCOPES = "openid email profile groups"
     settings.OIDC_PROVIDER_NAME = "Helse Midt-Norge ID"
     settings.SSO_HELP_CONTACT = "personvern@helseplattformen.example"
@@ -159,6 +162,11 @@ def test_sign_in_through_the_provider_in_the_browser(view, sso):
         ("St. Olavs hospital HF", Role.PRIVACY_OFFICER, True)
     ]
     screenshot(page, f"sso-signed-in-{page.tag}")
+    page.click("form[action='/accounts/logout/'] button[type=submit]")  # out here, then at the provider
+    page.click("#sign-out")
+    page.wait_for_url(page.base + "/accounts/login/")
+    page.goto(page.base + "/oidc/authenticate/")
+    assert page.locator("#sign-in").is_visible()  # the provider asks for the password again
 
 
 def test_no_mapped_group_no_access_and_a_page_saying_whom_to_ask(view, sso):
@@ -244,3 +252,42 @@ def test_without_configuration_there_is_no_sso(live_server, settings):
     settings.OIDC_RP_CLIENT_ID = ""
     assert requests.get(f"{live_server.url}/oidc/authenticate/", timeout=10).status_code == 404
     assert 'id="sso-login"' not in requests.get(f"{live_server.url}/accounts/login/", timeout=10).text
+
+
+def test_signing_out_ends_the_session_at_the_provider_too(live_server, sso, settings):
+    """RP-initiated logout: our sign-out sends an SSO user on to the provider's end-session endpoint with the ID
+    token as hint, and the provider sends them back to our login page; their next sign-in asks for the password
+    again. A local account's sign-out stays with us."""
+    sso.add("siri", ["stolav-privacy"])
+    session, url = sign_in_over_http(live_server.url, "siri")
+    assert url == live_server.url + "/"
+    again = session.get(f"{live_server.url}/oidc/authenticate/", timeout=10)
+    assert again.url == live_server.url + "/"  # the provider's session signs her in without a password
+
+    csrf = session.cookies["csrftoken"]
+    out = session.post(
+        f"{live_server.url}/accounts/logout/",
+        headers={"X-CSRFToken": csrf, "Referer": live_server.url + "/"},
+        timeout=10,
+        allow_redirects=False,
+    )
+    assert out.status_code == 302
+    location = out.headers["Location"]
+    assert location.startswith(settings.OIDC_OP_LOGOUT_ENDPOINT + "?")
+    params = dict(parse_qsl(urlsplit(location).query))
+    assert params["post_logout_redirect_uri"] == live_server.url + "/accounts/login/"
+    assert params["client_id"] == CLIENT_ID and params["id_token_hint"].count(".") == 2
+    assert session.get(live_server.url + "/", timeout=10, allow_redirects=False).status_code == 302  # out here
+
+    confirm = session.get(location, timeout=10)  # the provider asks whether to sign out there too
+    form = re.search(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>', confirm.text, re.S)
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+    target = requests.compat.urljoin(confirm.url, form.group(1))
+    done = session.post(target, data={**fields, "logout": "yes"}, timeout=10)
+    assert done.url == live_server.url + "/accounts/login/"
+    page = session.get(f"{live_server.url}/oidc/authenticate/", timeout=10)
+    assert 'id="sign-in"' in page.text  # the provider's session is gone: the password is asked again
+
+    local = Client()
+    local.force_login(get_user_model().objects.create_user("local-officer", password="x" * 16))
+    assert local.post("/accounts/logout/")["Location"] == "/accounts/login/"

@@ -77,6 +77,20 @@ def test_pages_carry_a_content_security_policy_and_no_inline_script(login, alice
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_the_sign_out_form_may_go_on_to_the_sso_providers_logout_and_nowhere_else(login, alice, settings):
+    """The sign-out form posts here and we redirect to the provider's end-session page: browsers check that
+    redirect against form-action, so the provider's origin (and only it) is added while SSO logout is set."""
+    response = login(alice).get(reverse("risks:top10"))
+    assert "form-action 'self';" in response["Content-Security-Policy"] + ";"
+    settings.OIDC_RP_CLIENT_ID = "hpregister"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://login.example.org/tenant/oauth2/v2.0/authorize"
+    settings.OIDC_OP_LOGOUT_ENDPOINT = "https://login.example.org/tenant/oauth2/v2.0/logout"
+    header = login(alice).get(reverse("risks:top10"))["Content-Security-Policy"]
+    policy = dict(part.strip().split(" ", 1) for part in header.split(";"))
+    assert policy["form-action"] == "'self' https://login.example.org"
+    assert policy["default-src"] == "'self'"
+
+
 def test_sessions_expire_after_inactivity_not_while_in_use(client, alice, settings):
     """Eight hours without a request signs out; a day of work with requests every half hour does not."""
     from datetime import timedelta

@@ -32,7 +32,19 @@ const provider = new Provider(env.ISSUER, {
   claims: { openid: ['sub', 'amr', 'acr', 'auth_time'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name'], groups: ['groups'] },
   scopes: ['openid', 'email', 'profile', 'groups'],
   conformIdTokenClaims: false,
-  features: { devInteractions: { enabled: false } },
+  features: {
+    devInteractions: { enabled: false },
+    rpInitiatedLogout: {  // the confirmation page without the library's web fonts (no internet in CI)
+      enabled: true,
+      async logoutSource(ctx, form) {
+        ctx.type = 'html';
+        ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test identity provider</title></head>
+          <body><main><h1>Sign out of the test identity provider?</h1>${form}
+          <button type="submit" form="op.logoutForm" value="yes" name="logout" id="sign-out">Yes, sign me out</button>
+          </main></body></html>`;
+      },
+    },
+  },
   pkce: { required: () => false },
   cookies: { keys: ['test-only-cookie-key'] },
   ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
