@@ -145,9 +145,11 @@ def request_serializer(form_class, *, name: str, exclude=()):
         if isinstance(field, forms.BooleanField):
             return serializers.BooleanField(**{**common, "required": False})
         if isinstance(field, forms.IntegerField):
-            return serializers.IntegerField(allow_null=not field.required, **common)
+            bounds = {"min_value": field.min_value, "max_value": field.max_value}
+            return serializers.IntegerField(allow_null=not field.required, **common, **bounds)
         if type(field).__module__.startswith("django_countries"):
-            return serializers.CharField(**{**common, "help_text": "A country as its ISO 3166 code (NO, US …)."})
+            help_text = "A country as its ISO 3166 code (NO, US …)."
+            return serializers.CharField(**{**common, "help_text": help_text}, min_length=2, max_length=2)
         if isinstance(field, forms.ChoiceField):
             choices = [
                 (value, text)
@@ -156,7 +158,9 @@ def request_serializer(form_class, *, name: str, exclude=()):
                 if value != ""
             ]
             return serializers.ChoiceField(choices=choices, allow_blank=not field.required, **common)
-        return serializers.CharField(allow_blank=not field.required, **common)
+        # A required text is at least one character (the form strips spaces first), and at most the form's.
+        lengths = {"min_length": 1 if field.required else None, "max_length": getattr(field, "max_length", None)}
+        return serializers.CharField(allow_blank=not field.required, **common, **lengths)
 
     attrs = {
         field_name: describe(field)
