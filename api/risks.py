@@ -1,9 +1,11 @@
 """Risks over the API: each risk with its assessments (inherent and residual), its measures and the top-10
 lists it is on; and the top-10 periods with their approval (submit, approve, send back) as on the pages."""
 
+from django.db import transaction
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -13,8 +15,25 @@ from rest_framework.reverse import reverse
 from hpregister.access import Access
 from hpregister.choices import Role
 from risks.filters import ReportingPeriodFilterSet, RiskFilterSet
-from risks.forms import PreparePeriodForm, RejectForm, RiskForm, RiskMeasureForm
-from risks.models import PeriodEntry, ReportingPeriod, Risk, RiskMeasure, RiskScale, prepare_next_period
+from risks.forms import (
+    AcceptanceForm,
+    MoveEntryForm,
+    PeriodEntryForm,
+    PreparePeriodForm,
+    RejectForm,
+    RiskForm,
+    RiskMeasureForm,
+)
+from risks.models import (
+    PeriodEntry,
+    ReportingPeriod,
+    Risk,
+    RiskAcceptance,
+    RiskMeasure,
+    RiskScale,
+    accept_risk,
+    prepare_next_period,
+)
 from risks.notify import approve_period, reject_period, submit_period
 
 from .forms import errors_json, form_data, request_serializer
@@ -28,6 +47,9 @@ RiskWriteSerializer = request_serializer(RiskForm, name="RiskWrite")
 RiskMeasureWriteSerializer = request_serializer(RiskMeasureForm, name="RiskMeasureWrite")
 RejectSerializer = request_serializer(RejectForm, name="PeriodReject")
 PrepareSerializer = request_serializer(PreparePeriodForm, name="PeriodPrepare")
+AcceptanceWriteSerializer = request_serializer(AcceptanceForm, name="RiskAcceptanceWrite")
+EntryWriteSerializer = request_serializer(PeriodEntryForm, name="PeriodEntryWrite")
+MoveSerializer = request_serializer(MoveEntryForm, name="PeriodEntryMove")
 
 
 class RiskSerializer(RecordSerializer):
@@ -79,12 +101,23 @@ class RiskEntrySerializer(ReadSerializer):
         read_only_fields = fields
 
 
+class RiskAcceptanceSerializer(ReadSerializer):
+    accepted_by = username("accepted_by")
+    level = serializers.CharField(source="level.label", read_only=True, allow_null=True)
+
+    class Meta:
+        model = RiskAcceptance
+        fields = ["accepted_by", "accepted_at", "valid_until", "probability", "consequence", "level", "justification"]
+        read_only_fields = fields
+
+
 class RiskDetailSerializer(RiskSerializer):
-    """A risk with its assessments (inherent and residual: ids of the scale's steps), its measures and the
-    top-10 lists it is on."""
+    """A risk with its assessments (inherent and residual: ids of the scale's steps), its measures, the
+    top-10 lists it is on, and its acceptances (the residual state accepted, by whom and until when)."""
 
     measures = RiskMeasureSerializer(many=True, read_only=True)
     periods = RiskEntrySerializer(source="period_entries", many=True, read_only=True)
+    acceptances = RiskAcceptanceSerializer(many=True, read_only=True)
 
     class Meta(RiskSerializer.Meta):
         fields = [
@@ -96,6 +129,7 @@ class RiskDetailSerializer(RiskSerializer):
             "obligations",
             "measures",
             "periods",
+            "acceptances",
         ]
         read_only_fields = fields
 
@@ -111,7 +145,24 @@ class RiskViewSet(RegisterViewSet):
     detail_serializer_class = RiskDetailSerializer
     filterset_class = RiskFilterSet
     select = ("organisation", "owner")
-    detail_prefetch = ("obligations", "measures__owner", "period_entries__period")
+    detail_prefetch = (
+        "obligations",
+        "measures__owner",
+        "period_entries__period",
+        Prefetch(
+            "acceptances",
+            queryset=RiskAcceptance.objects.select_related("accepted_by", "level").order_by("-accepted_at"),
+        ),
+    )
+
+    def may_edit(self, risk) -> bool:
+        if self.action == "accept":  # as on the page: the owner and the organisation's managers too
+            return (
+                risk.owner_id == self.request.user.pk
+                or self.access.has_role(Role.MANAGER, {risk.organisation_id})
+                or self.access.can_edit(risk)
+            )
+        return super().may_edit(risk)
 
     def get_serializer_context(self):
         scale = RiskScale.active()
@@ -145,13 +196,25 @@ class RiskViewSet(RegisterViewSet):
         """One measure, with its own version as the ETag; changed through the risk page's measure form."""
         return self.child(lambda risk: risk.measures.all(), RiskMeasureForm, RiskMeasureSerializer, measure_pk)
 
+    @extend_schema(
+        parameters=[IF_MATCH],
+        request=AcceptanceWriteSerializer,
+        responses={200: RiskDetailSerializer, **CHANGE_RESPONSES},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept the residual risk as it now stands, until a date, with a justification. Who may accept
+        depends on its level, as on the page: a red residual, or one above the area's acceptable level, only a
+        manager of the organisation."""
+        return self.transition(lambda risk, data: accept_risk(risk=risk, user=request.user, **data), AcceptanceForm)
+
 
 class PeriodEntrySerializer(ReadSerializer):
     risk_title = serializers.CharField(source="risk.title", read_only=True)
 
     class Meta:
         model = PeriodEntry
-        fields = ["rank", "risk", "risk_title", "residual_probability", "residual_consequence", "change_reason"]
+        fields = ["id", "rank", "risk", "risk_title", "residual_probability", "residual_consequence", "change_reason"]
         read_only_fields = fields
 
 
@@ -202,7 +265,7 @@ class PeriodViewSet(RegisterViewSet):
     ordering = ("-starts_on", "-id")
     select = ("organisation",)
     detail_prefetch = (Prefetch("entries", queryset=PeriodEntry.objects.select_related("risk").order_by("rank")),)
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]  # PATCH: an entry (the list is not a form)
 
     def may_edit(self, period) -> bool:
         # As on the pages: approving and sending back are a manager's; submitting, the privacy officer's.
@@ -216,6 +279,10 @@ class PeriodViewSet(RegisterViewSet):
     @extend_schema(exclude=True)
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)  # 405: a period is prepared on its page
+
+    @extend_schema(exclude=True)
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)  # 405: its entries change, one by one
 
     @extend_schema(parameters=[IF_MATCH], request=None, responses={200: PeriodDetailSerializer, **CHANGE_RESPONSES})
     @action(detail=True, methods=["post"])
@@ -238,6 +305,51 @@ class PeriodViewSet(RegisterViewSet):
         return self.transition(
             lambda period, data: reject_period(period, user=request.user, comment=data["comment"]), RejectForm
         )
+
+    @extend_schema(
+        parameters=[IF_MATCH], request=EntryWriteSerializer, responses={201: PeriodEntrySerializer, **CHANGE_RESPONSES}
+    )
+    @action(detail=True, methods=["post"])
+    def entries(self, request, pk=None):
+        """Put a risk of the organisation on the draft list, at a rank no other entry has."""
+        return self.add_child(PeriodEntryForm, lambda period: PeriodEntry(period=period), PeriodEntrySerializer)
+
+    @child_schema("entry", PeriodEntrySerializer, EntryWriteSerializer)
+    @action(detail=True, methods=["get", "patch"], url_path=r"entries/(?P<entry_pk>[0-9]+)")
+    def entry(self, request, pk=None, entry_pk=None):
+        """One entry of the list, with its own version as the ETag; changed through the page's entry form
+        (its rank, its residual assessment for the period, the reason for the change) while the list is a
+        draft."""
+        return self.child(
+            lambda period: period.entries.select_related("risk"), PeriodEntryForm, PeriodEntrySerializer, entry_pk
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("entry_pk", int, OpenApiParameter.PATH, description="The entry's id."),
+            OpenApiParameter(
+                "If-Match",
+                location=OpenApiParameter.HEADER,
+                required=True,
+                description="The ETag of the entry as last read: a stale one gets 412, none gets 428.",
+            ),
+        ],
+        request=MoveSerializer,
+        responses={200: PeriodDetailSerializer, **CHANGE_RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path=r"entries/(?P<entry_pk>[0-9]+)/move")
+    def move(self, request, pk=None, entry_pk=None):
+        """Move an entry one place up or down the draft list: it swaps ranks with its neighbour, under a lock
+        on the list, as the arrows on the page do. At either end nothing moves. Answers the list."""
+        with transaction.atomic():
+            period = self.editable(versioned=False)
+            entry = get_object_or_404(period.entries.select_for_update(), pk=entry_pk)
+            self.check_version(entry)
+            form = MoveEntryForm(form_data(MoveEntryForm, request.data))
+            if not form.is_valid():
+                return Response(errors_json(form), status=status.HTTP_400_BAD_REQUEST)
+            period.move(entry, form.step)
+        return self.detail_response(period)
 
     @extend_schema(request=PrepareSerializer, responses={201: PeriodDetailSerializer, **CHANGE_RESPONSES})
     @action(detail=True, methods=["post"])

@@ -162,3 +162,13 @@ class RejectForm(StyledFormMixin, forms.Form):
     comment = forms.CharField(
         label=_("What must change before the list can be approved?"), widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class MoveEntryForm(forms.Form):
+    """One place up or down a draft top-10 list (the arrows on the period's page)."""
+
+    direction = forms.ChoiceField(label=_("Direction"), choices=[("up", _("Up")), ("down", _("Down"))])
+
+    @property
+    def step(self) -> int:
+        return -1 if self.cleaned_data["direction"] == "up" else 1

@@ -412,12 +412,13 @@ def period_reject(request, pk):
 def periodentry_move(request, parent_pk, pk):
     """Move a risk one place up or down the draft list: the two swap ranks, under a lock on the period."""
     period = _period_for(request, parent_pk)
-    if request.method != "POST" or request.POST.get("direction") not in ("up", "down"):
-        raise PermissionDenied
+    form = forms.MoveEntryForm(request.POST)
+    if request.method != "POST" or not form.is_valid():
+        raise PermissionDenied  # the page's arrows send nothing else
     with transaction.atomic():
         period = ReportingPeriod._base_manager.select_for_update().get(pk=period.pk)
         entry = get_object_or_404(period.entries, pk=pk)
-        period.move(entry, -1 if request.POST["direction"] == "up" else 1)
+        period.move(entry, form.step)
     return redirect(f"{period.get_absolute_url()}#entry-{entry.pk}")
 
 

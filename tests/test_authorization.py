@@ -369,6 +369,10 @@ MATRIX = {
     "api:period-approve": (["period"], expect(405, anonymous=401)),
     "api:period-reject": (["period"], expect(405, anonymous=401)),
     "api:period-prepare": (["period"], expect(405, anonymous=401)),
+    "api:period-entries": (["period"], expect(405, anonymous=401)),
+    "api:period-entry": (["period", "entry"], expect(200, anonymous=401, bob=404, carol=404, nina=404)),
+    "api:period-move": (["period", "entry"], expect(405, anonymous=401)),
+    "api:risk-accept": (["risk"], expect(405, anonymous=401)),
     "api:obligation-list": ([], expect(200, anonymous=401)),
     "api:obligation-detail": (["obligation"], expect(200, anonymous=401, nina=404)),
     "api:assessment-list": ([], expect(200, anonymous=401)),
@@ -495,6 +499,10 @@ API_WRITES_AS_PAGES = [
     ("post", "api:period-submit", ["period"], "risks:period_submit"),
     ("post", "api:period-approve", ["period"], "risks:period_submit"),
     ("post", "api:period-reject", ["period"], "risks:period_submit"),
+    ("post", "api:period-entries", ["period"], "risks:periodentry_add"),
+    ("patch", "api:period-entry", ["period", "entry"], "risks:periodentry_edit"),
+    ("post", "api:period-move", ["period", "entry"], "risks:periodentry_move"),
+    ("post", "api:risk-accept", ["risk"], "risks:risk_accept"),
 ]
 
 

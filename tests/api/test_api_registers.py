@@ -14,6 +14,7 @@ from hpregister.models import Organisation
 from incidents.choices import IncidentStatus
 from incidents.models import Incident
 from risks.models import ReportingPeriod, Risk, RiskMeasure, ScaleStep, prepare_next_period
+from risks.notify import approve_period, submit_period
 from tests.api.test_api_changes import Api
 from tests.factories import make_incident, measure, oslo
 
@@ -293,3 +294,67 @@ def test_the_next_top10_list_is_prepared_from_an_approved_one_as_on_its_page(cli
     assert again.status_code == 400 and again.json()["name"] == ["A period with that name exists."]
     draft = f"/api/v1/top10-periods/{prepared.json()['id']}/prepare/"
     assert api.send("post", draft, {**body, "name": "x"}).status_code == 403  # only from an approved list
+
+
+def test_a_draft_top10_list_is_ranked_over_the_api_as_on_its_page(client, alice, mona):
+    """Add a risk to a draft list, change an entry, move one up: each through the page's form and rule, each
+    entry with its own version; an approved list is frozen, and a manager approves but never edits."""
+    approved = ReportingPeriod.objects.get(name="2. tertial 2025")
+    draft = prepare_next_period(
+        previous=approved, name="3. tertial 2025", starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2025, 12, 31)
+    )
+    url = f"/api/v1/top10-periods/{draft.pk}/"
+    api = Api(client, alice)
+    first, second = api.get(url).json()["entries"][:2]
+    entry_url = f"{url}entries/{second['id']}/"
+    read = api.get(entry_url)
+    assert read.status_code == 200 and read.json()["rank"] == second["rank"] == 2 and read["ETag"]
+
+    assert api.send("post", entry_url + "move/", {"direction": "up"}, etag='"old"').status_code == 412
+    sideways = api.send("post", entry_url + "move/", {"direction": "sideways"}, etag=read["ETag"])
+    assert sideways.status_code == 400 and "direction" in sideways.json()
+    moved = api.send("post", entry_url + "move/", {"direction": "up"}, etag=read["ETag"])
+    assert moved.status_code == 200, moved.content
+    assert [e["id"] for e in moved.json()["entries"][:2]] == [second["id"], first["id"]]
+
+    entry = api.get(entry_url)
+    changed = api.send("patch", entry_url, {"change_reason": "New supplier"}, etag=entry["ETag"])
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["change_reason"], changed.json()["rank"]) == ("New supplier", 1)
+
+    twice = api.send("post", url + "entries/", {"rank": 11, "risk": first["risk"]}, etag=api.get(url)["ETag"])
+    assert twice.status_code == 400 and twice.json()["risk"] == ["The risk is already on this list."]
+    other = Risk.objects.create(organisation=draft.organisation, title="Leverandørens logger", status="open")
+    added = api.send("post", url + "entries/", {"rank": 11, "risk": other.pk}, etag=api.get(url)["ETag"])
+    assert added.status_code == 201, added.content
+    assert added.json()["risk"] == other.pk and draft.entries.count() == 11
+
+    monas = Api(client, mona)
+    assert monas.send("post", entry_url + "move/", {"direction": "down"}, etag="*").status_code == 403
+    assert monas.send("patch", entry_url, {"change_reason": "x"}, etag="*").status_code == 403
+    submit_period(draft, user=alice)
+    approve_period(draft, user=mona)
+    assert api.send("post", entry_url + "move/", {"direction": "down"}, etag="*").status_code == 403  # frozen
+    assert api.send("post", url + "entries/", {"rank": 12, "risk": other.pk}, etag="*").status_code == 403
+
+
+def test_a_residual_risk_is_accepted_over_the_api_by_whom_the_rule_allows(client, alice, mona, bob):
+    red = Risk.objects.get(title__startswith="Manglende økonomisk")
+    url = f"/api/v1/risks/{red.pk}/accept/"
+    body = {"valid_until": (NOW.date() + dt.timedelta(days=180)).isoformat(), "justification": "Budget plan."}
+    assert Api(client, bob).send("post", url, body, etag="*").status_code == 404  # not his organisation's risk
+    alices = Api(client, alice)
+    refused = alices.send("post", url, body, etag=alices.get(f"/api/v1/risks/{red.pk}/")["ETag"])
+    assert refused.status_code == 400 and "manager" in refused.json()["non_field_errors"][0]
+    monas = Api(client, mona)
+    etag = monas.get(f"/api/v1/risks/{red.pk}/")["ETag"]
+    past = monas.send("post", url, {**body, "valid_until": NOW.date().isoformat()}, etag=etag)
+    assert past.status_code == 400 and "valid_until" in past.json()
+    assert monas.send("post", url, {"valid_until": "soon"}, etag=etag).status_code == 400
+    accepted = monas.send("post", url, body, etag=etag)
+    assert accepted.status_code == 200, accepted.content
+    assert accepted.json()["treatment"] == "accept"
+    assert [(a["accepted_by"], a["valid_until"], a["level"]) for a in accepted.json()["acceptances"]] == [
+        (mona.username, body["valid_until"], "Høy")
+    ]
+    assert monas.send("post", url, body, etag=etag).status_code == 412  # the risk has changed since
