@@ -48,7 +48,7 @@ test: $(STAMP)
 # Needs Debian's Chromium: apt-get install chromium chromium-driver
 test-browser: $(STAMP)
 	cd tests/sso && npm ci --no-audit --no-fund --loglevel=error
-	$(VENV)/bin/pytest -m browser -p no:cacheprovider tests/browser
+	$(VENV)/bin/pytest -m browser -p no:cacheprovider -n auto tests/browser
 
 test-integration: $(STAMP)
 	$(VENV)/bin/pytest -m integration -p no:cacheprovider tests/integration

@@ -150,6 +150,31 @@ def test_the_committed_schema_is_the_one_the_code_serves(tmp_path, login, bob):
     assert login(bob).get(reverse("api:docs")).status_code == 200
 
 
+def test_the_schema_is_built_once_per_language_not_on_every_request(login, bob, monkeypatch):
+    """It changes only with the code, and building it takes a third of a second: each process builds it once
+    per language it serves. A language or version the register does not have is answered, never kept."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from api.schema_view import SchemaView
+
+    SchemaView.built.clear()
+    builds = []
+    build = SchemaGenerator.get_schema
+    monkeypatch.setattr(SchemaGenerator, "get_schema", lambda self, **kw: builds.append(1) or build(self, **kw))
+    client = login(bob)
+    url = reverse("api:schema")
+    english = [client.get(url, {"format": "json", "lang": "en"}).json() for _ in range(3)]
+    assert len(builds) == 1 and english[0] == english[2]
+    bokmal = client.get(url, {"format": "json", "lang": "nb"}).json()
+    assert len(builds) == 2 and bokmal != english[0]  # the help texts are in the language asked for
+    assert client.get(url, {"format": "json"}).json() == bokmal  # bokmål first
+    assert len(builds) == 2
+    for odd in ({"lang": "xx-\x00"}, {"version": "9"}):
+        assert client.get(url, {"format": "json", **odd}).status_code == 200
+    assert len(builds) == 4 and len(SchemaView.built) == 2  # answered, not kept
+    assert client.get(url, {"format": "yaml", "lang": "en"}).content.startswith(b"openapi: 3")
+
+
 def test_an_administrator_revokes_a_token_in_the_admin(client, login, root, bob, incidents):
     token, key = ApiToken.issue(bob, name="leaked", days=30, read_only=True)
     admin = login(root)
