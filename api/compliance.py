@@ -96,6 +96,11 @@ class ObligationViewSet(RegisterViewSet):
     select = ("instrument",)
     http_method_names = ["get", "head", "options"]
 
+    def filter_queryset(self, queryset):
+        # The list's filters (current versions by default) choose what the list shows; a superseded duty's own
+        # address still answers, as its page does.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action != "list":

@@ -47,7 +47,19 @@ class ObligationFilterSet(SearchFilterSet):
         fields = ["q", "holder", "status", "organisation", "overdue", "version"]
 
     def filter_version(self, queryset, name, value):
-        return queryset  # the view shows current versions unless "all" is chosen
+        return queryset  # "all": see filter_queryset
+
+    # Current versions unless "all" is chosen, for the page and the API alike.
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return queryset if self.form.cleaned_data.get("version") == "all" else queryset.current()
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs") and not self.is_bound:  # no parameters at all: django-filter filters nothing
+            self._qs = self.queryset.all().current()
+        return super().qs
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(Exists(Assessment.objects.filter(obligation=OuterRef("pk"), status=value)))

@@ -59,8 +59,7 @@ class ObligationListView(ObjectListView):
     template_name = "compliance/obligation_list.html"
 
     def get_queryset(self):
-        queryset = super().get_queryset().annotate(**status_counts(self.request.user))
-        return queryset if self.request.GET.get("version") == "all" else queryset.current()
+        return super().get_queryset().annotate(**status_counts(self.request.user))  # current: the FilterSet
 
 
 class ObligationView(ObjectDetailView):

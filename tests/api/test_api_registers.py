@@ -9,7 +9,15 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from compliance.models import Assessment, Gap, SubProcessor, SubProcessorNotice
+from compliance.models import (
+    Assessment,
+    Gap,
+    Instrument,
+    Obligation,
+    SubProcessor,
+    SubProcessorNotice,
+    amend_instrument,
+)
 from hpregister.models import Organisation
 from incidents.choices import IncidentStatus
 from incidents.models import Incident
@@ -358,3 +366,14 @@ def test_a_residual_risk_is_accepted_over_the_api_by_whom_the_rule_allows(client
         (mona.username, body["valid_until"], "Høy")
     ]
     assert monas.send("post", url, body, etag=etag).status_code == 412  # the risk has changed since
+
+
+def test_the_duties_list_shows_current_versions_as_its_page_and_all_on_request(client, alice):
+    old = Obligation.objects.get(code="HOD-7")
+    amend_instrument(instrument=Instrument.objects.get(), reference="20/2985-50", issued_on=dt.date(2026, 6, 1))
+    api = Api(client, alice, read_only=True)
+    current = api.get("/api/v1/duties/?page_size=100").json()["results"]
+    every = api.get("/api/v1/duties/?page_size=100&version=all").json()["results"]
+    assert (len(current), len(every)) == (13, 26)
+    assert old.pk not in {d["id"] for d in current} and old.pk in {d["id"] for d in every}
+    assert api.get(f"/api/v1/duties/{old.pk}/").status_code == 200  # the old text stays readable
