@@ -99,8 +99,8 @@ def config(user, organisations) -> str:
         "replaces": "subprocessors",
         "country": "countries",
         **{name: "past" for name in ("done_on", "status_date", "received_on", "dpf_checked_on", "tia_date")},
-        **{name: "past" for name in ("approved_on", "last_review", "starts_on")},
-        **{name: "dates" for name in ("due_on", "next_review", "objection_deadline", "ends_on")},
+        **{name: "past" for name in ("approved_on", "last_review", "starts_on", "adopted_on", "signed_on")},
+        **{name: "dates" for name in ("due_on", "next_review", "objection_deadline", "ends_on", "expires_on")},
         **{name: "times" for name in ("discovered_at", "aware_at", "occurred_from", "occurred_to", "sent_at")},
     }
     # The stateful phase sends valid bodies only: its job is the chains. Invalid ones are the other phases' job.

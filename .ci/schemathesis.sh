@@ -15,7 +15,7 @@ rc=0
 # The stateful phase is run on its own, with more scenarios, and must follow at least MIN_LINKS of the links: a
 # change that stops the chains at their first call (as before the dictionaries and the hook: 0 links) fails here.
 # How many it follows varies from run to run (schemathesis steers away from roots that gave nothing, and the data
-# grows): 4 to 24 per persona in ten runs, so the bar is below the lowest.
+# grows): 4 to 26 per persona in a dozen runs, so the bar is below the lowest.
 min_links=${SCHEMATHESIS_MIN_LINKS:-3}
 run() {  # persona key config phases examples report
   SCHEMATHESIS_BASE_URL="$base" SCHEMATHESIS_API_KEY="$2" SCHEMATHESIS_HOOKS=.ci/schemathesis_hooks.py \

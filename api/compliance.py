@@ -7,14 +7,34 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 
 from compliance.filters import (
+    AdequacyDecisionFilterSet,
     AssessmentFilterSet,
     GapFilterSet,
     ObligationFilterSet,
+    ProcessorAgreementFilterSet,
     SubProcessorFilterSet,
     SubProcessorNoticeFilterSet,
 )
-from compliance.forms import AssessmentForm, DecisionForm, GapActionForm, GapForm, NoticeForm, SubProcessorForm
-from compliance.models import Assessment, Gap, GapAction, Obligation, SubProcessor, SubProcessorNotice
+from compliance.forms import (
+    AdequacyDecisionForm,
+    AssessmentForm,
+    DecisionForm,
+    GapActionForm,
+    GapForm,
+    NoticeForm,
+    ProcessorAgreementForm,
+    SubProcessorForm,
+)
+from compliance.models import (
+    AdequacyDecision,
+    Assessment,
+    Gap,
+    GapAction,
+    Obligation,
+    ProcessorAgreement,
+    SubProcessor,
+    SubProcessorNotice,
+)
 
 from .forms import request_serializer
 from .registers import CHANGE_RESPONSES, IF_MATCH, RegisterViewSet, child_schema
@@ -26,6 +46,8 @@ GapActionWriteSerializer = request_serializer(GapActionForm, name="GapActionWrit
 SubProcessorWriteSerializer = request_serializer(SubProcessorForm, name="SubProcessorWrite")
 NoticeWriteSerializer = request_serializer(NoticeForm, name="NoticeWrite")
 DecisionSerializer = request_serializer(DecisionForm, name="NoticeDecision")
+AdequacyWriteSerializer = request_serializer(AdequacyDecisionForm, name="AdequacyDecisionWrite")
+AgreementWriteSerializer = request_serializer(ProcessorAgreementForm, name="ProcessorAgreementWrite")
 
 
 class AssessmentSerializer(RecordSerializer):
@@ -322,3 +344,73 @@ class NoticeViewSet(RegisterViewSet):
             lambda notice, data: notice.decide(decision=data["decision"], user=request.user, reason=data["reason"]),
             DecisionForm,
         )
+
+
+class AdequacyDecisionSerializer(RecordSerializer):
+    api_name = "adequacy"
+
+    class Meta:
+        model = AdequacyDecision
+        fields = ["id", *AdequacyDecisionForm._meta.fields, "url", "api_url"]
+        read_only_fields = fields
+
+
+class AdequacyDecisionViewSet(RegisterViewSet):
+    """The Commission's adequacy decisions (GDPR Art. 45) that sub-processors rely on, with their end dates.
+    Reference data that the operators keep: changed by whom the page lets, through its form."""
+
+    model = AdequacyDecision
+    form_class = AdequacyDecisionForm
+    serializer_class = AdequacyDecisionSerializer
+    filterset_class = AdequacyDecisionFilterSet
+    ordering = ("id",)
+
+    @extend_schema(request=AdequacyWriteSerializer, responses={201: AdequacyDecisionSerializer, **CHANGE_RESPONSES})
+    def create(self, request, *args, **kwargs):
+        """Record a decision (one per country), as the page's form takes it."""
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[IF_MATCH],
+        request=AdequacyWriteSerializer,
+        responses={200: AdequacyDecisionSerializer, **CHANGE_RESPONSES},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """Change a decision: a renewal or a sunset date, say."""
+        return super().partial_update(request, *args, **kwargs)
+
+
+class ProcessorAgreementSerializer(RecordSerializer):
+    api_name = "agreement"
+    organisation = OrganisationRef(read_only=True)
+
+    class Meta:
+        model = ProcessorAgreement
+        fields = ["id", *ProcessorAgreementForm._meta.fields, "url", "api_url"]
+        read_only_fields = fields
+
+
+class ProcessorAgreementViewSet(RegisterViewSet):
+    """Data processing agreements (GDPR Art. 28(3)) of the caller's organisations, each with the breach-notice
+    time it gives the processor; added and changed through the page's form."""
+
+    model = ProcessorAgreement
+    form_class = ProcessorAgreementForm
+    serializer_class = ProcessorAgreementSerializer
+    filterset_class = ProcessorAgreementFilterSet
+    ordering = ("id",)
+    select = ("organisation",)
+
+    @extend_schema(request=AgreementWriteSerializer, responses={201: ProcessorAgreementSerializer, **CHANGE_RESPONSES})
+    def create(self, request, *args, **kwargs):
+        """Add an agreement, as the page's form takes it."""
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[IF_MATCH],
+        request=AgreementWriteSerializer,
+        responses={200: ProcessorAgreementSerializer, **CHANGE_RESPONSES},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """Change some of an agreement's fields; the rest stay as they are."""
+        return super().partial_update(request, *args, **kwargs)

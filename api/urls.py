@@ -17,6 +17,8 @@ router.register("assessments", compliance.AssessmentViewSet, basename="assessmen
 router.register("gaps", compliance.GapViewSet, basename="gap")
 router.register("subprocessors", compliance.SubProcessorViewSet, basename="subprocessor")
 router.register("subprocessor-notices", compliance.NoticeViewSet, basename="notice")
+router.register("adequacy-decisions", compliance.AdequacyDecisionViewSet, basename="adequacy")
+router.register("processor-agreements", compliance.ProcessorAgreementViewSet, basename="agreement")
 
 
 def api_view(view):

@@ -118,6 +118,7 @@ SPECTACULAR_SETTINGS = {
         "TreatmentEnum": "risks.choices.Treatment",
         "GapStatusEnum": "compliance.choices.GapStatus",
         "GapKindEnum": "compliance.choices.GapKind",
+        "AgreementKindEnum": "compliance.choices.AgreementKind",
         "AssessmentStatusEnum": "compliance.choices.AssessmentStatus",
         "SubProcessorStatusEnum": "compliance.choices.SubProcessorStatus",
         "TransferBasisEnum": "compliance.choices.TransferBasis",

@@ -384,6 +384,10 @@ MATRIX = {
     "api:subprocessor-detail": (["subprocessor"], expect(200, anonymous=401, nina=404)),
     "api:notice-list": ([], expect(200, anonymous=401)),
     "api:notice-detail": (["notice"], expect(200, anonymous=401, nina=404)),
+    "api:adequacy-list": ([], expect(200, anonymous=401)),
+    "api:adequacy-detail": (["adequacy"], expect(200, anonymous=401, nina=404)),
+    "api:agreement-list": ([], expect(200, anonymous=401)),
+    "api:agreement-detail": (["agreement"], expect(200, anonymous=401, carol=404, nina=404)),
     "api:notice-decide": (["notice"], expect(405, anonymous=401)),
     "api:task-list": ([], expect(200, anonymous=401)),
     "api:incident-measure": (["incident", "measure"], expect(200, anonymous=401, carol=404, nina=404)),
@@ -503,6 +507,10 @@ API_WRITES_AS_PAGES = [
     ("patch", "api:period-entry", ["period", "entry"], "risks:periodentry_edit"),
     ("post", "api:period-move", ["period", "entry"], "risks:periodentry_move"),
     ("post", "api:risk-accept", ["risk"], "risks:risk_accept"),
+    ("post", "api:adequacy-list", [], "compliance:adequacydecision_add"),
+    ("patch", "api:adequacy-detail", ["adequacy"], "compliance:adequacydecision_edit"),
+    ("post", "api:agreement-list", [], "compliance:processoragreement_add"),
+    ("patch", "api:agreement-detail", ["agreement"], "compliance:processoragreement_edit"),
 ]
 
 

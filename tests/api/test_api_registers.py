@@ -14,6 +14,7 @@ from compliance.models import (
     Gap,
     Instrument,
     Obligation,
+    ProcessorAgreement,
     SubProcessor,
     SubProcessorNotice,
     amend_instrument,
@@ -37,6 +38,8 @@ LISTS = [
     "/api/v1/gaps/",
     "/api/v1/subprocessors/",
     "/api/v1/subprocessor-notices/",
+    "/api/v1/adequacy-decisions/",
+    "/api/v1/processor-agreements/",
 ]
 
 
@@ -59,6 +62,7 @@ def steps(dimension, value):
 def test_every_list_costs_the_same_whatever_its_page_size_and_pages_by_cursor(client, alice, url):
     for n in range(3):
         SubProcessorNotice.objects.create(change="added", name=f"Vendor {n}", received_on=dt.date(2026, 11, 1))
+        ProcessorAgreement.objects.create(organisation=Organisation.objects.first(), processor=f"Vendor {n}")
     api = Api(client, alice, read_only=True)
     counts, first = [], None
     for size in (1, 2):
@@ -377,3 +381,33 @@ def test_the_duties_list_shows_current_versions_as_its_page_and_all_on_request(c
     assert (len(current), len(every)) == (13, 26)
     assert old.pk not in {d["id"] for d in current} and old.pk in {d["id"] for d in every}
     assert api.get(f"/api/v1/duties/{old.pk}/").status_code == 200  # the old text stays readable
+
+
+def test_adequacy_decisions_and_processor_agreements_as_on_their_pages(client, alice, bob, stolav):
+    """Read by everyone who sees them; changed only by whom their pages let (an adequacy decision is the
+    operators' reference data); each through its page's form with its messages."""
+    bobs, alices = Api(client, bob), Api(client, alice)
+    decisions = bobs.get("/api/v1/adequacy-decisions/?page_size=100")
+    assert decisions.status_code == 200 and decisions.json()["results"]
+    decision = decisions.json()["results"][0]
+    read = bobs.get(decision["api_url"])
+    assert read.status_code == 200 and read["ETag"] and "expires_on" in read.json()
+    body = {"country": "JP", "title": "Japan (2019/419)", "adopted_on": "2019-01-23"}
+    assert bobs.send("post", "/api/v1/adequacy-decisions/", body).status_code == 403  # as on the page
+    twice = alices.send("post", "/api/v1/adequacy-decisions/", {**body, "country": decision["country"]})
+    assert twice.status_code == 400 and "country" in twice.json()
+
+    agreement = {"organisation": stolav.pk, "kind": "processor", "processor": "Epic Systems", "breach_notice_hours": 24}
+    created = bobs.send("post", "/api/v1/processor-agreements/", agreement)
+    assert created.status_code == 201, created.content
+    url = created["Location"]
+    too_long = bobs.send("patch", url, {"breach_notice_hours": 24 * 31}, etag=bobs.get(url)["ETag"])
+    assert too_long.status_code == 400 and "breach_notice_hours" in too_long.json()
+    changed = bobs.send("patch", url, {"reference": "DBA-2026-7"}, etag=bobs.get(url)["ETag"])
+    assert changed.status_code == 200 and changed.json()["reference"] == "DBA-2026-7"
+    assert changed.json()["breach_notice_hours"] == 24
+    melhus = Organisation.objects.get(name="Melhus")
+    other = bobs.send("post", "/api/v1/processor-agreements/", {**agreement, "organisation": melhus.pk})
+    assert other.status_code == 400 and "organisation" in other.json()  # not his to sign for
+    mine = bobs.get("/api/v1/processor-agreements/?kind=processor").json()["results"]
+    assert {a["organisation"]["name"] for a in mine} == {"St. Olavs hospital HF"}
