@@ -1,10 +1,17 @@
 """Compliance over the API: the duties with each organisation's assessment, the gaps with their actions, and
 Epic's sub-processors with the notices of changes and the decisions on them, through the pages' forms."""
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from compliance.filters import (
     AdequacyDecisionFilterSet,
@@ -19,6 +26,7 @@ from compliance.forms import (
     AdequacyDecisionForm,
     AssessmentForm,
     DecisionForm,
+    EvidenceForm,
     GapActionForm,
     GapForm,
     NoticeForm,
@@ -28,6 +36,7 @@ from compliance.forms import (
 from compliance.models import (
     AdequacyDecision,
     Assessment,
+    Evidence,
     Gap,
     GapAction,
     Obligation,
@@ -35,10 +44,12 @@ from compliance.models import (
     SubProcessor,
     SubProcessorNotice,
 )
+from compliance.views import evidence_response
+from hpregister import versions
 
-from .forms import request_serializer
+from .forms import errors_json, request_serializer
 from .registers import CHANGE_RESPONSES, IF_MATCH, RegisterViewSet, child_schema
-from .serializers import BaseMeasureSerializer, OrganisationRef, RecordSerializer, username
+from .serializers import BaseMeasureSerializer, OrganisationRef, ReadSerializer, RecordSerializer, username
 
 AssessmentWriteSerializer = request_serializer(AssessmentForm, name="AssessmentWrite")
 GapWriteSerializer = request_serializer(GapForm, name="GapWrite")
@@ -48,6 +59,30 @@ NoticeWriteSerializer = request_serializer(NoticeForm, name="NoticeWrite")
 DecisionSerializer = request_serializer(DecisionForm, name="NoticeDecision")
 AdequacyWriteSerializer = request_serializer(AdequacyDecisionForm, name="AdequacyDecisionWrite")
 AgreementWriteSerializer = request_serializer(ProcessorAgreementForm, name="ProcessorAgreementWrite")
+
+
+class EvidenceSerializer(ReadSerializer):
+    uploaded_by = username("uploaded_by")
+    api_url = serializers.SerializerMethodField(help_text="Where the file is downloaded with the API token.")
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "name", "content_type", "size", "uploaded_by", "uploaded_at", "api_url"]
+        read_only_fields = fields
+
+    def get_api_url(self, evidence) -> str:
+        return reverse(
+            "api:assessment-evidence-file",
+            args=[evidence.assessment_id, evidence.pk],
+            request=self.context.get("request"),
+        )
+
+
+class EvidenceUpload(serializers.Serializer):
+    """One file (multipart/form-data), checked as on the assessment page: its type, content, size and a
+    virus scan where one is configured."""
+
+    file = serializers.FileField()
 
 
 class AssessmentSerializer(RecordSerializer):
@@ -72,6 +107,16 @@ class AssessmentSerializer(RecordSerializer):
             "url",
             "api_url",
         ]
+        read_only_fields = fields
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    """An assessment with its evidence files."""
+
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "evidence"]
         read_only_fields = fields
 
 
@@ -135,16 +180,18 @@ class ObligationViewSet(RegisterViewSet):
 
 class AssessmentViewSet(RegisterViewSet):
     """Each organisation's assessment of each duty. Changed through the assessment page's form: whoever
-    saves it assessed it today, and the duty's cadence sets the next review. (Evidence files are uploaded
-    on the page.)"""
+    saves it assessed it today, and the duty's cadence sets the next review. Evidence files are uploaded and
+    downloaded with the page's checks and rights."""
 
     model = Assessment
     form_class = AssessmentForm
     creatable = False  # every organisation has one per duty from the start
     serializer_class = AssessmentSerializer
+    detail_serializer_class = AssessmentDetailSerializer
     filterset_class = AssessmentFilterSet
     ordering = ("id",)
     select = ("organisation", "obligation", "assessed_by")
+    detail_prefetch = ("evidence__uploaded_by",)
 
     @extend_schema(
         parameters=[IF_MATCH],
@@ -158,6 +205,41 @@ class AssessmentViewSet(RegisterViewSet):
     @extend_schema(exclude=True)
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[IF_MATCH],
+        request={"multipart/form-data": EvidenceUpload},
+        responses={201: EvidenceSerializer, **CHANGE_RESPONSES},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request, pk=None):
+        """Add an evidence file (multipart/form-data, field ``file``), checked as on the assessment page. Answers
+        the file's record, with its download address in ``Location``."""
+        with transaction.atomic():
+            assessment = self.editable()
+            form = EvidenceForm({}, request.FILES)
+            if not form.is_valid():
+                return Response(errors_json(form), status=status.HTTP_400_BAD_REQUEST)
+            evidence = Evidence.attach(
+                assessment, form.cleaned_data["file"], content_type=form.upload_type, user=request.user
+            )
+        data = EvidenceSerializer(evidence, context=self.get_serializer_context()).data
+        headers = {"Location": data["api_url"], "ETag": versions.etag(assessment)}
+        return Response(data, status=status.HTTP_201_CREATED, headers=headers)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("evidence_pk", int, OpenApiParameter.PATH, description="The file's id.")],
+        responses={(200, media): OpenApiTypes.BINARY for media in sorted(set(settings.EVIDENCE_TYPES.values()))},
+    )
+    @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_pk>[0-9]+)", url_name="evidence-file")
+    def evidence_file(self, request, pk=None, evidence_pk=None):
+        """Download an evidence file, to whoever may read the assessment (as its page serves it)."""
+        return evidence_response(get_object_or_404(self.get_object().evidence.all(), pk=evidence_pk))
+
+    def perform_content_negotiation(self, request, force=False):
+        # A download answers the file's own type: a client that asks for application/pdf is not refused (406),
+        # and a refusal (404) is still JSON.
+        return super().perform_content_negotiation(request, force=force or self.action == "evidence_file")
 
 
 class GapActionSerializer(BaseMeasureSerializer):

@@ -101,6 +101,17 @@ class AssessmentForm(ScopedModelForm):
         return links
 
 
+class EvidenceForm(forms.Form):
+    """One evidence file for an assessment, checked as on the assessment page (type, content, size, virus)."""
+
+    file = forms.FileField(label=_("Evidence file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.upload_type = check_upload(upload)
+        return upload
+
+
 class SubProcessorForm(ScopedModelForm):
     class Meta:
         model = SubProcessor

@@ -292,6 +292,19 @@ class Evidence(ScopedModel):
     def get_absolute_url(self):
         return reverse("compliance:evidence_download", args=[self.pk])
 
+    @classmethod
+    def attach(cls, assessment, upload, *, content_type: str, user) -> "Evidence":
+        """Keep a checked upload (``hpregister.uploads.check_upload`` gave its type) as evidence of ``assessment``:
+        from the assessment page and the API alike."""
+        return cls.objects.create(
+            assessment=assessment,
+            file=upload,
+            name=upload.name[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+        )
+
 
 class GapQuerySet(ScopedQuerySet):
     def open(self):

@@ -157,20 +157,17 @@ class AssessmentEditView(ObjectEditView):
             response = super().form_valid(form)
             upload = form.cleaned_data.get("upload")
             if upload:
-                Evidence.objects.create(
-                    assessment=self.object,
-                    file=upload,
-                    name=upload.name[:200],
-                    content_type=form.upload_type,
-                    size=upload.size,
-                    uploaded_by=self.request.user,
-                )
+                Evidence.attach(self.object, upload, content_type=form.upload_type, user=self.request.user)
         return response
 
 
 def evidence_download(request, pk):
     """Evidence is never on a public URL: this view checks the user's access, then streams the file."""
-    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
+    return evidence_response(get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk))
+
+
+def evidence_response(evidence) -> FileResponse:
+    """An evidence file as a download that the browser neither sniffs nor caches (the page and the API)."""
     response = FileResponse(
         evidence.file.open("rb"), as_attachment=True, filename=evidence.name, content_type=evidence.content_type
     )

@@ -377,6 +377,8 @@ MATRIX = {
     "api:obligation-detail": (["obligation"], expect(200, anonymous=401, nina=404)),
     "api:assessment-list": ([], expect(200, anonymous=401)),
     "api:assessment-detail": (["assessment"], expect(200, anonymous=401, carol=404, nina=404)),
+    "api:assessment-evidence": (["assessment"], expect(405, anonymous=401)),
+    "api:assessment-evidence-file": (["assessment", "evidence"], expect(200, anonymous=401, carol=404, nina=404)),
     "api:gap-list": ([], expect(200, anonymous=401)),
     "api:gap-detail": (["gap"], expect(200, anonymous=401, **ONLY_HP_AS)),
     "api:gap-actions": (["gap"], expect(405, anonymous=401)),
@@ -511,6 +513,7 @@ API_WRITES_AS_PAGES = [
     ("patch", "api:adequacy-detail", ["adequacy"], "compliance:adequacydecision_edit"),
     ("post", "api:agreement-list", [], "compliance:processoragreement_add"),
     ("patch", "api:agreement-detail", ["agreement"], "compliance:processoragreement_edit"),
+    ("post", "api:assessment-evidence", ["assessment"], "compliance:assessment_edit", "multipart"),
 ]
 
 
@@ -524,9 +527,10 @@ def test_api_writes_have_the_pages_rights(persona, login, django_user_model):
     client = login(user)
     ids = objects()
     failures = []
-    for method, name, args, page in API_WRITES_AS_PAGES:
+    for method, name, args, page, *body in API_WRITES_AS_PAGES:
         url = reverse(name, args=[ids[a] for a in args])
-        status = getattr(client, method)(url, {}, content_type="application/json", HTTP_IF_MATCH="*").status_code
+        as_json = {} if body == ["multipart"] else {"content_type": "application/json"}  # an upload is multipart
+        status = getattr(client, method)(url, {}, HTTP_IF_MATCH="*", **as_json).status_code
         expected = api_rights(MATRIX[page][1][persona])
         if status not in expected:
             failures.append(f"{method.upper()} {name}: got {status}, expected {expected} as {page}")

@@ -6,11 +6,13 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compliance.models import (
     Assessment,
+    Evidence,
     Gap,
     Instrument,
     Obligation,
@@ -411,3 +413,36 @@ def test_adequacy_decisions_and_processor_agreements_as_on_their_pages(client, a
     assert other.status_code == 400 and "organisation" in other.json()  # not his to sign for
     mine = bobs.get("/api/v1/processor-agreements/?kind=processor").json()["results"]
     assert {a["organisation"]["name"] for a in mine} == {"St. Olavs hospital HF"}
+
+
+def test_evidence_is_uploaded_read_and_downloaded_over_the_api_checked_as_on_the_page(client, bob, carol):
+    assessment = Assessment.objects.get(obligation__code="HOD-6", organisation__name="St. Olavs hospital HF")
+    url = f"/api/v1/assessments/{assessment.pk}/"
+    bobs = Api(client, bob)
+
+    def upload(name, content, etag):
+        return client.post(
+            url + "evidence/",
+            {"file": SimpleUploadedFile(name, content)},
+            HTTP_AUTHORIZATION=bobs.auth,
+            HTTP_IF_MATCH=etag,
+        )
+
+    etag = bobs.get(url)["ETag"]
+    fake = upload("routine.pdf", b"MZ\x90\x00 not a pdf", etag)
+    assert fake.status_code == 400 and fake.json()["file"] == ["The file's content does not match its type."]
+    assert upload("tool.exe", b"MZ", etag).status_code == 400
+    assert upload("routine.pdf", b"%PDF-1.4 routine", '"old"').status_code == 412
+    assert bobs.send("post", url + "evidence/", {"file": "x"}, etag=etag).status_code == 415  # a file, not JSON
+    assert not Evidence.objects.exists()
+    added = upload("routine.pdf", b"%PDF-1.4 routine", etag)
+    assert added.status_code == 201, added.content
+    assert (added.json()["name"], added.json()["size"], added.json()["uploaded_by"]) == ("routine.pdf", 16, "bob")
+    assert added["Location"].endswith(f"{url}evidence/{Evidence.objects.get().pk}/")
+
+    listed = bobs.get(url).json()["evidence"]
+    assert [e["name"] for e in listed] == ["routine.pdf"]
+    download = bobs.get(added["Location"])
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 routine"
+    assert download["Content-Type"] == "application/pdf" and download["Cache-Control"] == "private, no-store"
+    assert Api(client, carol).get(added["Location"]).status_code == 404  # not her organisation's
