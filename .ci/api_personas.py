@@ -19,10 +19,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from compliance.models import Gap, GapAction, Obligation, SubProcessor
+from compliance.models import Gap, GapAction, Obligation, ProcessorAgreement, SubProcessor
 from hpregister.choices import Role
 from hpregister.models import ApiToken, Membership, Organisation
-from incidents.models import Incident, IncidentMeasure
+from incidents.models import Incident, IncidentMeasure, RootCause
 from risks.choices import Dimension
 from risks.models import Risk, ScaleStep
 
@@ -80,6 +80,8 @@ def config(user, organisations) -> str:
         "probabilities": ids(steps.filter(dimension=Dimension.PROBABILITY)),
         "consequences": ids(steps.filter(dimension=Dimension.CONSEQUENCE)),
         "subprocessors": ids(SubProcessor.objects.all()),
+        "root_causes": ids(RootCause.objects.all()),
+        "agreements": ids(ProcessorAgreement.objects.filter(organisation__in=organisations)),
         "past": dates(-400, -60, -7, -1, 0),
         "dates": dates(-30, -1, 0, 1, 14, 90, 365),
         "times": times(70, 49, 30, 26, 2, 0.5),
@@ -98,10 +100,14 @@ def config(user, organisations) -> str:
         "subprocessor": "subprocessors",
         "replaces": "subprocessors",
         "country": "countries",
+        "root_cause": "root_causes",
+        "processor_agreement": "agreements",
         **{name: "past" for name in ("done_on", "status_date", "received_on", "dpf_checked_on", "tia_date")},
         **{name: "past" for name in ("approved_on", "last_review", "starts_on", "adopted_on", "signed_on")},
         **{name: "dates" for name in ("due_on", "next_review", "objection_deadline", "ends_on", "expires_on")},
         **{name: "times" for name in ("discovered_at", "aware_at", "occurred_from", "occurred_to", "sent_at")},
+        **{name: "times" for name in ("informed_at", "acknowledged_at", "subjects_informed_at", "police_notified_at")},
+        **{name: "times" for name in ("processor_detected_at", "processor_notified_at")},
     }
     # The stateful phase sends valid bodies only: its job is the chains. Invalid ones are the other phases' job.
     lines = ["[phases.stateful.generation]", 'mode = "positive"', "", "[dictionaries]"]

@@ -8,7 +8,14 @@ from rest_framework.decorators import action
 
 from hpregister.models import Organisation
 from incidents.filters import IncidentFilterSet
-from incidents.forms import IncidentForm, MeasureForm, NotificationForm, ReopenForm, WithdrawForm
+from incidents.forms import (
+    AffectedOrganisationForm,
+    IncidentForm,
+    MeasureForm,
+    NotificationForm,
+    ReopenForm,
+    WithdrawForm,
+)
 from incidents.models import (
     ENDED,
     Incident,
@@ -19,17 +26,22 @@ from incidents.models import (
     withdraw_incident,
 )
 
+from .forms import request_serializer
 from .registers import CHANGE_RESPONSES, IF_MATCH, RegisterViewSet, child_schema
 from .serializers import (
+    AffectedSerializer,
     IncidentDetailSerializer,
     IncidentSerializer,
-    IncidentWriteSerializer,
     MeasureSerializer,
     MeasureWriteSerializer,
     NotificationSerializer,
     NotificationWriteSerializer,
     ReasonSerializer,
 )
+
+# Everything the incident page's form takes: the breach, the risk assessment, the Art. 34 decision, the police.
+IncidentWriteSerializer = request_serializer(IncidentForm, name="IncidentWrite")
+AffectedWriteSerializer = request_serializer(AffectedOrganisationForm, name="AffectedOrganisationWrite")
 
 
 class IncidentViewSet(RegisterViewSet):
@@ -50,6 +62,7 @@ class IncidentViewSet(RegisterViewSet):
         "notifications",
         "measures__owner",
         "affected__organisation",
+        "affected__informed_by",
         "risks",
         "obligations",
         "recurrence_of",
@@ -152,5 +165,18 @@ class IncidentViewSet(RegisterViewSet):
             MeasureForm,
             MeasureSerializer,
             measure_pk,
+            after=Incident.refresh_status,
+        )
+
+    @child_schema("affected", AffectedSerializer, AffectedWriteSerializer)
+    @action(detail=True, methods=["get", "patch"], url_path=r"affected/(?P<affected_pk>[0-9]+)")
+    def affected(self, request, pk=None, affected_pk=None):
+        """One affected organisation, with its own version as the ETag: when it was informed of the breach
+        (recording who informed it) and when it acknowledged, through the incident page's form for it."""
+        return self.child(
+            lambda incident: incident.affected.select_related("organisation", "informed_by"),
+            AffectedOrganisationForm,
+            AffectedSerializer,
+            affected_pk,
             after=Incident.refresh_status,
         )

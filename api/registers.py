@@ -249,7 +249,8 @@ class RegisterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             return response
         with transaction.atomic():
             parent = self.editable(open_only=True, versioned=False)
-            record = get_object_or_404(children(parent).select_for_update(), pk=child_pk)
+            # Only the child's own row: PostgreSQL refuses FOR UPDATE across a nullable join (select_related).
+            record = get_object_or_404(children(parent).select_for_update(of=("self",)), pk=child_pk)
             self.check_version(record)
             record, refused = self.saved(self.patched_form(form_class, record))
             if refused is not None:

@@ -72,28 +72,6 @@ class IncidentSerializer(RecordSerializer):
         read_only_fields = fields
 
 
-class IncidentWriteSerializer(serializers.Serializer):
-    """What a new breach takes (documentation only: the incident page's form validates it). Times are
-    ISO 8601, with an offset (one instant) or without (Norwegian wall-clock time)."""
-
-    title = serializers.CharField()
-    description = serializers.CharField()
-    category = serializers.ChoiceField(choices=Incident._meta.get_field("category").choices)
-    breach_confidentiality = serializers.BooleanField(required=False)
-    breach_integrity = serializers.BooleanField(required=False)
-    breach_availability = serializers.BooleanField(required=False)
-    discovered_at = serializers.DateTimeField()
-    aware_at = serializers.DateTimeField(help_text="When the controller became aware: the 72-hour clock starts.")
-    how_known = serializers.ChoiceField(choices=Incident._meta.get_field("how_known").choices)
-    organisations = serializers.ListField(child=serializers.IntegerField(), help_text="Affected organisations' ids.")
-    occurred_from = serializers.DateTimeField(required=False)
-    occurred_to = serializers.DateTimeField(required=False)
-    risk_level = serializers.ChoiceField(choices=Incident._meta.get_field("risk_level").choices, required=False)
-    risk_rationale = serializers.CharField(required=False)
-    processor = serializers.CharField(required=False)
-    subjects_count = serializers.IntegerField(required=False)
-
-
 class NotificationSerializer(ReadSerializer):
     class Meta:
         model = Notification
@@ -120,10 +98,11 @@ class MeasureSerializer(BaseMeasureSerializer):
 
 class AffectedSerializer(ReadSerializer):
     organisation = OrganisationRef(read_only=True)
+    informed_by = username("informed_by")
 
     class Meta:
         model = IncidentOrganisation
-        fields = ["organisation", "informed_at", "acknowledged_at"]
+        fields = ["id", "organisation", "informed_at", "informed_by", "acknowledged_at"]
         read_only_fields = fields
 
 

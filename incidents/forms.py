@@ -223,6 +223,12 @@ class AffectedOrganisationForm(ScopedModelForm):
         model = IncidentOrganisation
         fields = ["informed_at", "acknowledged_at"]
 
+    def save(self, commit=True):
+        # Whoever records that the organisation was informed is the one who informed it (page and API alike).
+        if "informed_at" in self.changed_data and self.cleaned_data["informed_at"]:
+            self.instance.informed_by = self.user
+        return super().save(commit)
+
 
 class WithdrawForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for withdrawal"), widget=forms.Textarea(attrs={"rows": 3}))

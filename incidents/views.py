@@ -145,11 +145,6 @@ class AffectedOrganisationEditView(IncidentChildEditView):
     model = IncidentOrganisation
     form_class = forms.AffectedOrganisationForm
 
-    def form_valid(self, form):
-        if "informed_at" in form.changed_data and form.cleaned_data["informed_at"]:
-            form.instance.informed_by = self.request.user
-        return super().form_valid(form)
-
 
 def _editable_incident(request, pk):
     incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)

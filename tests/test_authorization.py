@@ -393,6 +393,7 @@ MATRIX = {
     "api:notice-decide": (["notice"], expect(405, anonymous=401)),
     "api:task-list": ([], expect(200, anonymous=401)),
     "api:incident-measure": (["incident", "measure"], expect(200, anonymous=401, carol=404, nina=404)),
+    "api:incident-affected": (["incident", "affected"], expect(200, anonymous=401, carol=404, nina=404)),
     "api:risk-measure": (["risk6", "riskmeasure"], expect(200, anonymous=401, bob=404, carol=404, nina=404)),
     "api:gap-action": (["gap", "gapaction"], expect(200, anonymous=401, **ONLY_HP_AS)),
     "webhooks:webhookendpoint_list": ([], login_only()),
@@ -499,6 +500,7 @@ API_WRITES_AS_PAGES = [
     ("patch", "api:notice-detail", ["notice"], "compliance:subprocessornotice_edit"),
     ("post", "api:notice-decide", ["notice"], "compliance:subprocessornotice_edit"),
     ("patch", "api:incident-measure", ["incident", "measure"], "incidents:incidentmeasure_edit"),
+    ("patch", "api:incident-affected", ["incident", "affected"], "incidents:incidentorganisation_edit"),
     ("patch", "api:risk-measure", ["risk6", "riskmeasure"], "risks:riskmeasure_edit"),
     ("patch", "api:gap-action", ["gap", "gapaction"], "compliance:gapaction_edit"),
     # An approved top-10 list is frozen for everyone who sees it, as its pages' POST routes are.
