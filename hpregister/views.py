@@ -429,7 +429,8 @@ SEARCH_LIMIT = 10
 
 def search(request):
     """One search box over every register type the apps contribute, each scoped to the user."""
-    text = request.GET.get("q", "").strip()[:200]
+    # No app's search sees a NUL: PostgreSQL refuses it in any query (a 500), and nobody types one.
+    text = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     results = []
     if len(text) >= 2:
         for source in search_sources:

@@ -54,6 +54,20 @@ def test_the_global_search_finds_its_records_for_those_who_may_see_them(login, b
     assert not [g for g in found if str(g["label"]) == "Inspections"]
 
 
+def test_a_plugins_search_never_receives_characters_no_database_can_store(login, bob, monkeypatch):
+    """The kernel cleans the search text before any app's search sees it: PostgreSQL refuses NUL in a query
+    (a 500 the fuzz walk found through this test app's plain ``icontains``), so no app should need to know."""
+    from types import SimpleNamespace
+
+    from hpregister import views
+
+    asked = []
+    source = SimpleNamespace(label="Inspections", search=lambda user, text, limit: asked.append(text) or [])
+    monkeypatch.setattr(views, "search_sources", [source])
+    assert login(bob).get(reverse("search"), {"q": "arc\x00hive"}).status_code == 200
+    assert asked == ["archive"]
+
+
 def test_its_reminder_kind_reminds_through_the_engine(bob, inspection, django_capture_on_commit_callbacks):
     week_before = timezone.now() + dt.timedelta(days=24)
     with time_machine.travel(week_before, tick=False), django_capture_on_commit_callbacks(execute=True):
