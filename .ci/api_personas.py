@@ -30,6 +30,20 @@ PERSONAS = {
     "api-operator": ["Helseplattformen AS", "St. Olavs hospital HF"],
     "api-stolav": ["St. Olavs hospital HF"],
 }
+# The time fields of the forms (breach, notification, affected organisation, Art. 34, police, processor).
+TIMES = (
+    "discovered_at",
+    "aware_at",
+    "occurred_from",
+    "occurred_to",
+    "sent_at",
+    "informed_at",
+    "acknowledged_at",
+    "subjects_informed_at",
+    "police_notified_at",
+    "processor_detected_at",
+    "processor_notified_at",
+)
 OUT = Path("var/schemathesis")
 OUT.mkdir(parents=True, exist_ok=True)
 now = timezone.now()
@@ -105,9 +119,7 @@ def config(user, organisations) -> str:
         **{name: "past" for name in ("done_on", "status_date", "received_on", "dpf_checked_on", "tia_date")},
         **{name: "past" for name in ("approved_on", "last_review", "starts_on", "adopted_on", "signed_on")},
         **{name: "dates" for name in ("due_on", "next_review", "objection_deadline", "ends_on", "expires_on")},
-        **{name: "times" for name in ("discovered_at", "aware_at", "occurred_from", "occurred_to", "sent_at")},
-        **{name: "times" for name in ("informed_at", "acknowledged_at", "subjects_informed_at", "police_notified_at")},
-        **{name: "times" for name in ("processor_detected_at", "processor_notified_at")},
+        **dict.fromkeys(TIMES, "times"),
     }
     # The stateful phase sends valid bodies only: its job is the chains. Invalid ones are the other phases' job.
     lines = ["[phases.stateful.generation]", 'mode = "positive"', "", "[dictionaries]"]

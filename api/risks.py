@@ -32,6 +32,7 @@ from risks.models import (
     RiskMeasure,
     RiskScale,
     accept_risk,
+    may_ask_to_accept,
     prepare_next_period,
 )
 from risks.notify import approve_period, reject_period, submit_period
@@ -157,11 +158,7 @@ class RiskViewSet(RegisterViewSet):
 
     def may_edit(self, risk) -> bool:
         if self.action == "accept":  # as on the page: the owner and the organisation's managers too
-            return (
-                risk.owner_id == self.request.user.pk
-                or self.access.has_role(Role.MANAGER, {risk.organisation_id})
-                or self.access.can_edit(risk)
-            )
+            return may_ask_to_accept(risk=risk, user=self.request.user)
         return super().may_edit(risk)
 
     def get_serializer_context(self):
@@ -325,15 +322,7 @@ class PeriodViewSet(RegisterViewSet):
         )
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("entry_pk", int, OpenApiParameter.PATH, description="The entry's id."),
-            OpenApiParameter(
-                "If-Match",
-                location=OpenApiParameter.HEADER,
-                required=True,
-                description="The ETag of the entry as last read: a stale one gets 412, none gets 428.",
-            ),
-        ],
+        parameters=[OpenApiParameter("entry_pk", int, OpenApiParameter.PATH, description="The entry's id."), IF_MATCH],
         request=MoveSerializer,
         responses={200: PeriodDetailSerializer, **CHANGE_RESPONSES},
     )

@@ -699,6 +699,16 @@ class PeriodEntry(ScopedModel):
         super().save(*args, **kwargs)
 
 
+def may_ask_to_accept(*, risk: Risk, user) -> bool:
+    """Whether ``user`` is offered the acceptance of ``risk`` at all (the page's form, the API's action): its
+    owner, a manager of its organisation, or whoever edits it. ``acceptance_refusal`` then judges the level."""
+    from hpregister.access import Access
+    from hpregister.choices import Role
+
+    access = Access.for_user(user)
+    return risk.owner_id == user.pk or access.has_role(Role.MANAGER, {risk.organisation_id}) or access.can_edit(risk)
+
+
 def acceptance_refusal(*, risk: Risk, user, level: LevelBand | None = None) -> str | None:
     """Why ``user`` may not accept ``risk``'s residual risk as it stands, or None when they may.
 

@@ -29,6 +29,7 @@ from .models import (
     ScaleStep,
     accept_risk,
     acceptance_refusal,
+    may_ask_to_accept,
     prepare_next_period,
     set_acceptable_level,
 )
@@ -150,9 +151,7 @@ class RiskMeasureEditView(ChildObjectEditView):
 
 def risk_accept(request, pk):
     risk = get_object_or_404(Risk.objects.visible_to(request.user), pk=pk)
-    access = Access.for_user(request.user)
-    is_owner = risk.owner_id == request.user.pk
-    if not (is_owner or access.has_role(Role.MANAGER, {risk.organisation_id}) or access.can_edit(risk)):
+    if not may_ask_to_accept(risk=risk, user=request.user):
         raise PermissionDenied
     form = forms.AcceptanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
