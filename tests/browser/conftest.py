@@ -69,6 +69,7 @@ def screenshot(page, name):
 
 def axe_violations(page, impacts=("serious", "critical")):
     """Run axe-core (WCAG 2.1 A and AA) on the page; return the serious and critical violations."""
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the test driver, outside the page's CSP
     result = page.evaluate(
@@ -102,6 +103,16 @@ def view(request, browser, live_server, reference_data):
     context.close()
 
 
+def follow(page, selector):
+    """Click a link and wait until the page it leads to has loaded.
+
+    A click returns once the click is done, not once the next page is there: a check run straight after it
+    may meet the next document before it has any elements (CI saw `documentElement` null)."""
+    with page.expect_navigation(wait_until="load"):
+        page.click(selector)
+
+
 def fits(page) -> bool:
     """No sideways scrolling of the page itself (a table may scroll inside its own box)."""
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth") <= page.width

@@ -4,7 +4,7 @@ as a file; in nb at 1280 px and en at 390 px, with axe."""
 import pytest
 
 from incidents.models import CaseEntry
-from tests.browser.conftest import axe_violations, log_in, screenshot
+from tests.browser.conftest import axe_violations, follow, log_in, screenshot
 from tests.factories import assessed, make_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,7 @@ def test_a_comment_and_a_receipt_join_the_case_thread(browser, live_server, refe
     add, save = TEXT[language]
     log_in(page, "bob")
     page.goto(page.base + incident.get_absolute_url())
-    page.click(f"a:has-text('{add}')")
+    follow(page, f"a:has-text('{add}')")
     assert axe_violations(page) == []
     page.fill("#id_text", "Ringte den ansatte; samtale avtalt fredag.")
     page.click(f"main button:has-text('{save}')")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from compliance.models import SubProcessor
 from hpregister.models import Organisation
 from internalcontrol.models import ArchiveSeries, Dpia, ProcessingActivity
-from tests.browser.conftest import axe_violations, fits, log_in, screenshot
+from tests.browser.conftest import axe_violations, fits, follow, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def test_record_dpia_archive_and_annual_report(view):
     alice_org = Organisation.objects.get(name="Helseplattformen AS")
     epic = SubProcessor.objects.get(name="Epic Bristol Limited")
     log_in(page, "alice")
-    page.click(f"nav a[href='{reverse('internalcontrol:record')}']")
+    follow(page, f"nav a[href='{reverse('internalcontrol:record')}']")
     checked(page, "record-empty")
 
     page.click(f"a[href='{reverse('internalcontrol:processingactivity_list')}']")

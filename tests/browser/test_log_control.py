@@ -12,7 +12,7 @@ from django.utils import timezone
 from hpregister.models import Organisation
 from incidents.models import Incident
 from logcontrol.models import LogControlPlan, StaffCase
-from tests.browser.conftest import axe_violations, fits, log_in, screenshot
+from tests.browser.conftest import axe_violations, fits, follow, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +42,7 @@ def test_from_a_log_review_finding_to_a_notified_breach_closed_after_every_duty(
     log_in(page, "bob")
     page.click(f"nav a[href='{reverse('logcontrol:logreview_list')}']")
     page.click(f"a[href='{reverse('logcontrol:logcontrolplan_list')}']")
-    page.click(f"a[href='{plan.get_absolute_url()}']")
+    follow(page, f"a[href='{plan.get_absolute_url()}']")
     checked(page, "plan")
 
     page.click(f"a[href='{reverse('logcontrol:logreview_add')}?plan={plan.pk}']")
@@ -100,7 +100,7 @@ def test_from_a_log_review_finding_to_a_notified_breach_closed_after_every_duty(
     page.fill("#id_outcome", "Skriftlig advarsel; pasienten informert per brev.")
     submit(page)
     page.wait_for_selector("#steps-heading")
-    page.click(f"a[href='{reverse('logcontrol:staffcase_close', args=[case.pk])}']")
+    follow(page, f"a[href='{reverse('logcontrol:staffcase_close', args=[case.pk])}']")
     checked(page, "case-close")
     page.click("button[name=confirm]")
     page.wait_for_selector("#steps-heading")

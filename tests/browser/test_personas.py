@@ -12,7 +12,7 @@ from django.utils import timezone
 from compliance.models import SubProcessor, SubProcessorNotice
 from incidents.models import Incident
 from risks.models import ReportingPeriod, prepare_next_period
-from tests.browser.conftest import axe_violations, fits, log_in, screenshot
+from tests.browser.conftest import axe_violations, fits, follow, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,7 +84,7 @@ def test_the_manager_approves_a_top10_list_and_takes_its_pdf_to_the_board(view):
 
     log_in(page, "mona")
     page.goto(page.base + draft.get_absolute_url())
-    page.click(f"a[href='{reverse('risks:period_approve', args=[draft.pk])}']")
+    follow(page, f"a[href='{reverse('risks:period_approve', args=[draft.pk])}']")
     checked(page, "period-approve")
     page.click("button[name=confirm]")
     page.wait_for_selector(".ds-alert")
