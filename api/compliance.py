@@ -159,6 +159,7 @@ class ObligationViewSet(RegisterViewSet):
     serializer_class = ObligationSerializer
     detail_serializer_class = ObligationDetailSerializer
     filterset_class = ObligationFilterSet
+    ordering_fields = {"code": "code_sort", "title": "title", "holder": "holder"}  # the page's sortable columns
     ordering = ("id",)
     select = ("instrument",)
     http_method_names = ["get", "head", "options"]
@@ -189,6 +190,13 @@ class AssessmentViewSet(RegisterViewSet):
     serializer_class = AssessmentSerializer
     detail_serializer_class = AssessmentDetailSerializer
     filterset_class = AssessmentFilterSet
+    ordering_fields = {
+        "obligation": "obligation__code_sort",
+        "organisation": "organisation__name",
+        "status": "status",
+        "assessed_on": "assessed_on",
+        "next_review": "next_review",
+    }  # the page's sortable columns
     ordering = ("id",)
     select = ("organisation", "obligation", "assessed_by")
     detail_prefetch = ("evidence__uploaded_by",)
@@ -285,6 +293,13 @@ class GapViewSet(RegisterViewSet):
     serializer_class = GapSerializer
     detail_serializer_class = GapDetailSerializer
     filterset_class = GapFilterSet
+    ordering_fields = {
+        "code": "code_sort",
+        "title": "title",
+        "kind": "kind",
+        "status": "status",
+        "organisation": "organisation__name",
+    }  # the page's sortable columns
     select = ("organisation",)
     detail_prefetch = ("obligations", "risks", "actions__owner")
 
@@ -357,6 +372,13 @@ class SubProcessorViewSet(RegisterViewSet):
     serializer_class = SubProcessorSerializer
     detail_serializer_class = SubProcessorDetailSerializer
     filterset_class = SubProcessorFilterSet
+    ordering_fields = {
+        "name": "name",
+        "country": "country",
+        "transfer_basis": "transfer_basis",
+        "status": "status",
+        "next_review": "next_review",
+    }  # the page's sortable columns
     ordering = ("id",)
 
     @extend_schema(request=SubProcessorWriteSerializer, responses={201: SubProcessorSerializer, **CHANGE_RESPONSES})
@@ -400,6 +422,13 @@ class NoticeViewSet(RegisterViewSet):
     form_class = NoticeForm
     serializer_class = NoticeSerializer
     filterset_class = SubProcessorNoticeFilterSet
+    ordering_fields = {
+        "name": "name",
+        "change": "change",
+        "received_on": "received_on",
+        "objection_deadline": "objection_deadline",
+        "decision": "decision",
+    }  # the page's sortable columns
     ordering = ("-received_on", "-id")
     select = ("decided_by",)
 
@@ -445,6 +474,12 @@ class AdequacyDecisionViewSet(RegisterViewSet):
     form_class = AdequacyDecisionForm
     serializer_class = AdequacyDecisionSerializer
     filterset_class = AdequacyDecisionFilterSet
+    ordering_fields = {
+        "title": "title",
+        "country": "country",
+        "adopted_on": "adopted_on",
+        "expires_on": "expires_on",
+    }  # the page's sortable columns
     ordering = ("id",)
 
     @extend_schema(request=AdequacyWriteSerializer, responses={201: AdequacyDecisionSerializer, **CHANGE_RESPONSES})
@@ -480,6 +515,14 @@ class ProcessorAgreementViewSet(RegisterViewSet):
     form_class = ProcessorAgreementForm
     serializer_class = ProcessorAgreementSerializer
     filterset_class = ProcessorAgreementFilterSet
+    ordering_fields = {
+        "processor": "processor",
+        "kind": "kind",
+        "organisation": "organisation__name",
+        "reference": "reference",
+        "signed_on": "signed_on",
+        "ends_on": "ends_on",
+    }  # the page's sortable columns
     ordering = ("id",)
     select = ("organisation",)
 

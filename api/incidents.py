@@ -56,6 +56,14 @@ class IncidentViewSet(RegisterViewSet):
     serializer_class = IncidentSerializer
     detail_serializer_class = IncidentDetailSerializer
     filterset_class = IncidentFilterSet
+    ordering_fields = {
+        "reference": ("year", "number"),
+        "title": "title",
+        "category": "category",
+        "status": "status",
+        "aware_at": "aware_at",
+        "first_notified_at": "first_notified_at",
+    }  # the page's sortable columns
     ordering = ("-aware_at", "-id")
     prefetch = (Prefetch("organisations", queryset=Organisation.objects.only("id", "name")),)
     detail_prefetch = (

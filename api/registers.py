@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, pagination, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from hpregister import versions
 from hpregister.access import Access
+from hpregister.tables import cursor_token, cursor_values, seek_filter
 
 from .forms import errors_json, form_data, patched_data, validation_json
 from .schema import FIELD_ERRORS, FieldErrors, problem
@@ -60,16 +63,147 @@ class PreconditionRequired(exceptions.APIException):
 
 
 class CursorPage(pagination.CursorPagination):
-    """Cursor pages: as cheap deep in the register as on its first page. The order is the viewset's
-    ``ordering`` (newest first by default), always ending in the id so that it is total."""
+    """Keyset (seek) pages in an order the client may choose: ``?ordering=`` names one of the view's
+    ``ordering_fields`` (the page's sortable columns), ``-`` first for descending; without it the view's
+    ``ordering``. The id ends every order, so that it is total, and a cursor holds the last row's values of
+    each key: the next page is the rows after them, found by the index as cheaply deep in the register as on
+    its first page, through ties and blanks, and unmoved by rows added meanwhile. Blanks come last going up
+    and first going down, as PostgreSQL orders them by default (so one index serves both directions)."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
     ordering = ("-id",)
+    ordering_param = "ordering"
+
+    @staticmethod
+    def choices(view) -> dict[str, tuple[str, ...]]:
+        """The orders a client may ask for: public name -> the model paths it sorts by, both directions."""
+        offered = {}
+        for name, paths in getattr(view, "ordering_fields", {}).items():
+            paths = (paths,) if isinstance(paths, str) else tuple(paths)
+            offered[name] = paths
+            offered[f"-{name}"] = tuple(path[1:] if path.startswith("-") else f"-{path}" for path in paths)
+        return offered
 
     def get_ordering(self, request, queryset, view):
-        return tuple(getattr(view, "ordering", None) or self.ordering)
+        asked = request.query_params.get(self.ordering_param)
+        if asked is None:
+            ordering = tuple(getattr(view, "ordering", None) or self.ordering)
+        else:
+            offered = self.choices(view)
+            if asked not in offered:
+                raise exceptions.ValidationError(
+                    {self.ordering_param: [_("Choose one of: %(choices)s.") % {"choices": ", ".join(offered)}]}
+                )
+            ordering = offered[asked]
+        if ordering[-1].lstrip("-") not in ("id", "pk"):  # total: ties go by id, in the first key's direction
+            ordering += ("-id" if ordering[0].startswith("-") else "id",)
+        return ordering
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request, self.base_url = request, request.build_absolute_uri()
+        self.page_size = self.get_page_size(request)
+        self.keys = [(path.lstrip("-"), path.startswith("-")) for path in self.get_ordering(request, queryset, view)]
+        self.fingerprint = ",".join(("-" if descending else "") + path for path, descending in self.keys)
+        queryset = queryset.annotate(**{f"keyset_{i}": F(path) for i, (path, _descending) in enumerate(self.keys)})
+        self.seek = [(f"keyset_{i}", descending) for i, (_path, descending) in enumerate(self.keys)]
+        cursor = self.decode_cursor(request, queryset.model)
+        forward = cursor is None or cursor[0]
+        queryset = queryset.order_by(*self.order(forward))
+        if cursor is not None:
+            queryset = queryset.filter(seek_filter(self.seek, cursor[1], forward, self.nullable(queryset.model)))
+        rows = list(queryset[: self.page_size + 1])
+        more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        if forward:
+            self.has_next, self.has_previous = more, cursor is not None
+        else:
+            rows.reverse()
+            self.has_next, self.has_previous = True, more
+        self.page = rows
+        return rows
+
+    def order(self, forward):
+        """ORDER BY the keys (their reverse when going back), blanks placed as described above."""
+        return [
+            F(f"keyset_{i}").desc(nulls_first=True) if descending == forward else F(f"keyset_{i}").asc(nulls_last=True)
+            for i, (_path, descending) in enumerate(self.keys)
+        ]
+
+    def nullable(self, model) -> frozenset[str]:
+        """The keys that may be blank: a nullable field on the path, or a nullable relation on the way."""
+        blank = set()
+        for i, (path, _descending) in enumerate(self.keys):
+            current = model
+            for name in path.split("__"):
+                field = current._meta.get_field(name)
+                if field.null:
+                    blank.add(f"keyset_{i}")
+                current = field.related_model
+        return frozenset(blank)
+
+    def key_fields(self, model) -> list:
+        """The model field each key's values are typed by (a relation's: its target's)."""
+        fields = []
+        for path, _descending in self.keys:
+            current = model
+            for name in path.split("__"):
+                field = current._meta.get_field(name)
+                current = field.related_model
+            fields.append(field.target_field if field.is_relation else field)
+        return fields
+
+    # A cursor is the signed values of the page's first (back: "b") or last (on: "a") row, signed for the order
+    # it was made in, so that it cannot be sent with another.
+
+    def salt(self):
+        return f"hpregister.api-cursor:{self.fingerprint}"
+
+    def encode_cursor(self, forward, row):
+        token = ("a:" if forward else "b:") + cursor_token(row, self.seek, salt=self.salt())
+        return replace_query_param(self.base_url, self.cursor_query_param, token)
+
+    def decode_cursor(self, request, model):
+        """(forward, values) of the request's cursor; None without one; 404 if it is not one of ours."""
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is None:
+            return None
+        direction, _, token = encoded.partition(":")
+        values = None
+        if direction in ("a", "b"):
+            values = cursor_values(token, self.seek, model, salt=self.salt(), fields=self.key_fields(model))
+        if values is None:
+            raise exceptions.NotFound(self.invalid_cursor_message)
+        return direction == "a", values
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        if not self.page:  # back past the first row: the first page
+            return remove_query_param(self.base_url, self.cursor_query_param)
+        return self.encode_cursor(True, self.page[-1])
+
+    def get_previous_link(self):
+        if not self.has_previous or not self.page:
+            return None
+        return self.encode_cursor(False, self.page[0])
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        offered = list(self.choices(view))
+        if offered:
+            parameters.append(
+                {
+                    "name": self.ordering_param,
+                    "required": False,
+                    "in": "query",
+                    "description": "The order of the list: one of the page's sortable columns, `-` first for "
+                    "descending. Blanks come last going up and first going down; ties go by id.",
+                    "schema": {"type": "string", "enum": offered},
+                }
+            )
+        return parameters
 
 
 class RegisterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -145,6 +145,13 @@ class RiskViewSet(RegisterViewSet):
     serializer_class = RiskSerializer
     detail_serializer_class = RiskDetailSerializer
     filterset_class = RiskFilterSet
+    ordering_fields = {
+        "title": "title",
+        "organisation": "organisation__name",
+        "treatment": "treatment",
+        "status": "status",
+        "next_review": "next_review",
+    }  # the page's sortable columns
     select = ("organisation", "owner")
     detail_prefetch = (
         "obligations",
@@ -259,6 +266,13 @@ class PeriodViewSet(RegisterViewSet):
     serializer_class = PeriodSerializer
     detail_serializer_class = PeriodDetailSerializer
     filterset_class = ReportingPeriodFilterSet
+    ordering_fields = {
+        "name": "name",
+        "organisation": "organisation__name",
+        "starts_on": "starts_on",
+        "ends_on": "ends_on",
+        "approved_at": "approved_at",
+    }  # the page's sortable columns
     ordering = ("-starts_on", "-id")
     select = ("organisation",)
     detail_prefetch = (Prefetch("entries", queryset=PeriodEntry.objects.select_related("risk").order_by("rank")),)

@@ -1,5 +1,7 @@
+import functools
 import hashlib
 import json
+import operator
 
 import django_tables2 as tables
 import django_tables2.utils as tables2_utils
@@ -168,36 +170,48 @@ def is_total_order(meta, attnames: set[str]) -> bool:
     return any(key <= attnames for key in keys)
 
 
-def cursor_token(record, seek) -> str:
-    return signing.dumps([str(getattr(record, name)) for name, _descending in seek], salt=CURSOR_SALT)
+def cursor_token(record, seek, salt=CURSOR_SALT) -> str:
+    """The sort values of ``record`` in ``seek``, signed (a blank stays None)."""
+    values = (getattr(record, name) for name, _descending in seek)
+    return signing.dumps([None if value is None else str(value) for value in values], salt=salt)
 
 
-def cursor_values(token: str, seek, model) -> list | None:
+def cursor_values(token: str, seek, model, salt=CURSOR_SALT, fields=None) -> list | None:
+    """The values of a cursor made by ``cursor_token``, typed by the model's fields (or ``fields``, one per
+    term of ``seek``); None if it does not verify or does not fit."""
     try:
-        raw = signing.loads(token, salt=CURSOR_SALT)
+        raw = signing.loads(token, salt=salt)
         if not isinstance(raw, list) or len(raw) != len(seek):
             return None
-        return [model._meta.get_field(name).to_python(value) for (name, _d), value in zip(seek, raw, strict=True)]
+        fields = fields or [model._meta.get_field(name) for name, _d in seek]
+        return [None if value is None else field.to_python(value) for field, value in zip(fields, raw, strict=True)]
     except (signing.BadSignature, ValidationError, ValueError, TypeError, FieldDoesNotExist):
         return None
 
 
-def seek_filter(seek, values, forward: bool) -> Q:
+def seek_filter(seek, values, forward: bool, nullable=frozenset()) -> Q:
     """Rows after (forward) or before the cursor's row in the ordering: (a, b, id) > (x, y, z) written out
-    term by term, each in its own direction, with the first term's bound up front for the index."""
-    ahead = []
-    for index, ((name, descending), value) in enumerate(zip(seek, values, strict=True)):
-        equal = {
-            earlier: earlier_value for (earlier, _d), earlier_value in zip(seek[:index], values[:index], strict=True)
-        }
-        later = "lt" if descending == forward else "gt"
-        ahead.append(Q(**equal) & Q(**{f"{name}__{later}": value}))
+    term by term, each in its own direction, with the first term's bound up front for the index.
+
+    A term named in ``nullable`` may be blank: blanks come after every value going up and before every value
+    going down (PostgreSQL's own order, which one index serves both ways), and blank equals blank."""
+    ahead, equal = [], Q()
+    for (name, descending), value in zip(seek, values, strict=True):
+        rising = descending != forward  # this term is read upwards
+        if value is None:
+            later = None if rising else Q(**{f"{name}__isnull": False})
+        else:
+            later = Q(**{f"{name}__{'gt' if rising else 'lt'}": value})
+            if rising and name in nullable:
+                later |= Q(**{f"{name}__isnull": True})
+        if later is not None:
+            ahead.append(equal & later)
+        equal &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
+    condition = functools.reduce(operator.or_, ahead) if ahead else Q(pk__in=[])  # none after the last blank
     (first, descending), start = seek[0], values[0]
-    bound = Q(**{f"{first}__{'lte' if descending == forward else 'gte'}": start})
-    condition = ahead[0]
-    for alternative in ahead[1:]:
-        condition |= alternative
-    return bound & condition
+    if start is None or first in nullable:
+        return condition
+    return Q(**{f"{first}__{'lte' if descending == forward else 'gte'}": start}) & condition
 
 
 def estimated_count(queryset) -> int:
