@@ -2,6 +2,8 @@
 API tokens, and the errors every operation can answer, so that a client (and schemathesis in .ci/run) finds
 each status the API sends documented, with the shape of its body."""
 
+import re
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -85,3 +87,55 @@ class RegisterAutoSchema(AutoSchema):
             direction=direction,
         )
         return responses
+
+
+def record_links(result, generator, request, public):
+    """OpenAPI links from where a record's id is answered to everything done with that id, so that a client
+    generator, and schemathesis's stateful phase in .ci/run, can chain them: a list's first row, a new record
+    (201) and a record read or changed (200) lead to the record, its transitions (close, approve, …) and its
+    parts; a new part (a measure, say) leads to that part. (drf-spectacular's postprocessing hook.)"""
+    paths = result.get("paths", {})
+    methods = ("get", "post", "patch", "put", "delete")
+
+    def operations(prefix, parameter):
+        """operationId -> the path parameters of every operation under ``prefix`` that takes ``parameter``."""
+        found = {}
+        for path, item in paths.items():
+            if not path.startswith(prefix) or f"{{{parameter}}}" not in path:
+                continue
+            for method in methods:
+                if method in item:
+                    found[item[method]["operationId"]] = re.findall(r"\{(\w+)\}", path)
+        return found
+
+    def link(response, targets, values):
+        if response is None:
+            return
+        links = response.setdefault("links", {})
+        for operation_id, parameters in sorted(targets.items()):
+            if set(parameters) <= set(values):
+                links[operation_id] = {"operationId": operation_id, "parameters": {p: values[p] for p in parameters}}
+
+    for path, item in paths.items():
+        detail = re.fullmatch(r"(.*/)\{(\w+)\}/", path)
+        if detail is None:
+            continue
+        collection, parameter = detail.groups()
+        parents = re.findall(r"\{(\w+)\}", collection)
+        targets = operations(path, parameter)
+        from_request = {name: f"$request.path.{name}" for name in parents}
+        if "get" in paths.get(collection, {}):
+            responses = paths[collection]["get"]["responses"]
+            link(responses.get("200"), targets, {**from_request, parameter: "$response.body#/results/0/id"})
+        for method, status in (("post", "201"),):
+            if method in paths.get(collection, {}):
+                responses = paths[collection][method]["responses"]
+                link(responses.get(status), targets, {**from_request, parameter: "$response.body#/id"})
+        for method in ("get", "patch"):
+            if method in item:
+                link(
+                    item[method]["responses"].get("200"),
+                    targets,
+                    {**from_request, parameter: f"$request.path.{parameter}"},
+                )
+    return result

@@ -110,6 +110,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.record_links"],
     "ENUM_NAME_OVERRIDES": {
         "IncidentStatusEnum": "incidents.choices.IncidentStatus",
         "MeasureStatusEnum": "hpregister.choices.MeasureStatus",

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,38 @@ def test_the_committed_schema_is_the_one_the_code_serves(tmp_path, login, bob):
     served = login(bob).get(reverse("api:schema"), {"format": "json"})
     assert served.status_code == 200 and "/api/v1/incidents/" in served.json()["paths"]
     assert login(bob).get(reverse("api:docs")).status_code == 200
+
+
+def test_the_schema_links_a_record_to_its_transitions_and_a_new_part_to_itself(login, bob):
+    """OpenAPI links let a client (and schemathesis's stateful phase) chain a new or listed record to what is
+    done with it: a breach to its close, withdraw and notifications, a new measure to its change."""
+    paths = login(bob).get(reverse("api:schema"), {"format": "json"}).json()["paths"]
+    created = paths["/api/v1/incidents/"]["post"]["responses"]["201"]["links"]
+    assert created["incidents_close_create"] == {
+        "operationId": "incidents_close_create",
+        "parameters": {"id": "$response.body#/id"},
+    }
+    assert {"incidents_withdraw_create", "incidents_notifications_create", "incidents_retrieve"} <= set(created)
+    listed = paths["/api/v1/top10-periods/"]["get"]["responses"]["200"]["links"]
+    assert listed["top10_periods_approve_create"]["parameters"] == {"id": "$response.body#/results/0/id"}
+    measure = paths["/api/v1/risks/{id}/measures/"]["post"]["responses"]["201"]["links"]
+    assert measure["risks_measures_partial_update"]["parameters"] == {
+        "id": "$request.path.id",
+        "measure_pk": "$response.body#/id",
+    }
+    # A link names only operations that exist, with every path parameter they take.
+    operations = {
+        operation["operationId"]: path
+        for path, item in paths.items()
+        for operation in item.values()
+        if "operationId" in operation
+    }
+    for item in paths.values():
+        for operation in item.values():
+            for response in operation.get("responses", {}).values():
+                for target in response.get("links", {}).values():
+                    path = operations[target["operationId"]]
+                    assert set(target["parameters"]) == set(re.findall(r"\{(\w+)\}", path)), target
 
 
 def test_the_schema_is_built_once_per_language_not_on_every_request(login, bob, monkeypatch):

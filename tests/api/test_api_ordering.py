@@ -91,9 +91,7 @@ def test_the_default_order_is_unchanged_newest_awareness_first(client, alice, in
 
 
 @pytest.mark.parametrize("ordering", ["description", "id;drop", "organisations", "-", "title,title"])
-def test_an_order_the_page_does_not_offer_is_a_400_beside_the_parameter_in_the_users_language(
-    client, alice, ordering
-):
+def test_an_order_the_page_does_not_offer_is_a_400_beside_the_parameter_in_the_users_language(client, alice, ordering):
     api = Api(client, alice, read_only=True)
     response = api.get(f"/api/v1/incidents/?ordering={ordering}")
     assert response.status_code == 400
