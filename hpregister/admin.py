@@ -14,7 +14,7 @@ from .models import (
     SecurityEvent,
     SsoGroupMapping,
 )
-from .tables import BoundedCountPaginator
+from .tables import LateRowPaginator
 
 # Tables small enough for a select in the admin; every other relation (the register's records, the users)
 # gets a raw-id box, unless its admin names it in autocomplete_fields. A select of 10 000 risks made the
@@ -58,10 +58,11 @@ class LargeInline(LargeRelationsMixin, admin.TabularInline):
 
 class ScopedAdmin(LargeRelationsMixin, SimpleHistoryAdmin):
     """Admin for register models: a non-superuser administrator sees only their organisations. Change lists
-    count their rows like the register's lists (bounded, then estimated), never the whole table twice."""
+    count their rows like the register's lists (bounded, then estimated), never the whole table twice, and
+    page like them too: the page's keys from the ordering, then those rows in full."""
 
     show_full_result_count = False
-    paginator = BoundedCountPaginator
+    paginator = LateRowPaginator
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

@@ -14,6 +14,7 @@ import tempfile
 
 from django.db import models
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext
 from django_tables2 import BooleanColumn, Column
@@ -41,6 +42,12 @@ def _extractor(table, bound_column, sheet=False):
         # A spreadsheet gets a real date cell: the Oslo wall-clock time (Excel has no time zones).
         instant = value_getter(table._meta.model, accessor) or (lambda record: accessor.resolve(record, quiet=True))
         return lambda record: sheet_time(instant(record))
+    if type(column).value is LocalDateTimeColumn.value:
+        # The column's own value (ISO 8601 in the current time zone), with the zone looked up once per export,
+        # not once per cell: a per-cell timezone.localtime() was a tenth of a large export.
+        instant = value_getter(table._meta.model, accessor) or (lambda record: accessor.resolve(record, quiet=True))
+        zone = timezone.get_current_timezone()
+        return lambda record: value.astimezone(zone).isoformat() if (value := instant(record)) else ""
     custom_value = type(column).value is not Column.value
     getter = value_getter(table._meta.model, accessor) or _displayed_value(accessor)
 

@@ -418,7 +418,9 @@ LIST_PAGE_SIZE = 50
 LIST_MAX_PAGE_SIZE = 1000
 # A list counts its rows exactly up to this many; past it the count is PostgreSQL's planner estimate (SQLite:
 # an exact count cached for LIST_COUNT_CACHE_SECONDS), shown as "about": no request counts a million rows.
-LIST_EXACT_COUNT_LIMIT = int(os.environ.get("LIST_EXACT_COUNT_LIMIT", "10000"))
+# Counting up to 10 000 through the organisation scope read 10 000 index entries: 40 ms of a one-organisation
+# officer's page at a million incidents, half of it.
+LIST_EXACT_COUNT_LIMIT = int(os.environ.get("LIST_EXACT_COUNT_LIMIT", "1000"))
 LIST_COUNT_CACHE_SECONDS = 300
 
 # --- Security (production) ------------------------------------------------------------------

@@ -327,11 +327,14 @@ def _cell_function(table, bound_column):
 
         return value_as_is
     plain_link = _plain_link(link, bound_column)
+    # A column that is never empty and whose render method does not take the value (an incident's
+    # organisations) is not read for it: reading a many-to-many made a related manager per row.
+    needs_value = bool(empty) or takes_any or "value" in wanted or (link is not None and not plain_link)
 
     def rendered(row):
         record = row.record
-        value = getter(record)
-        if value in empty:
+        value = getter(record) if needs_value else None
+        if needs_value and value in empty:
             return default
         arguments = {
             "value": value,
