@@ -95,3 +95,15 @@ def test_every_sort_of_the_incident_list_is_served_by_an_index(persona, login, d
             if found:
                 failures.append(f"{query}: {found}")
     assert not failures, "\n".join(failures)
+
+
+def test_an_organisations_incidents_are_read_from_an_index_alone():
+    """A one-organisation officer's list counts that organisation's incidents, often with a filter on the
+    incident: at a million breaches, reading them through an index on the organisation alone went to the table
+    for each of 25 000 rows (14 ms of a 30 ms count). An index on (organisation, incident) answers it alone;
+    the one on the organisation alone, its prefix, is gone."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "incidents_incidentorganisation")
+    indexes = [c["columns"] for c in constraints.values() if c["index"] or c["unique"]]
+    assert ["organisation_id", "incident_id"] in indexes
+    assert ["organisation_id"] not in indexes
