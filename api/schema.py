@@ -127,10 +127,9 @@ def record_links(result, generator, request, public):
         if "get" in paths.get(collection, {}):
             responses = paths[collection]["get"]["responses"]
             link(responses.get("200"), targets, {**from_request, parameter: "$response.body#/results/0/id"})
-        for method, status in (("post", "201"),):
-            if method in paths.get(collection, {}):
-                responses = paths[collection][method]["responses"]
-                link(responses.get(status), targets, {**from_request, parameter: "$response.body#/id"})
+        if "post" in paths.get(collection, {}):
+            responses = paths[collection]["post"]["responses"]
+            link(responses.get("201"), targets, {**from_request, parameter: "$response.body#/id"})
         for method in ("get", "patch"):
             if method in item:
                 link(

@@ -38,16 +38,15 @@ def _extractor(table, bound_column, sheet=False):
         return lambda record: method(record=record)
     accessor = Accessor(bound_column.accessor)
     column = bound_column.column
-    if sheet and isinstance(column, LocalDateTimeColumn):
-        # A spreadsheet gets a real date cell: the Oslo wall-clock time (Excel has no time zones).
+    if isinstance(column, LocalDateTimeColumn) and (sheet or type(column).value is LocalDateTimeColumn.value):
         instant = value_getter(table._meta.model, accessor) or (lambda record: accessor.resolve(record, quiet=True))
-        return lambda record: sheet_time(instant(record))
-    if type(column).value is LocalDateTimeColumn.value:
-        # The column's own value (ISO 8601 in the current time zone), with the zone looked up once per export,
-        # not once per cell: a per-cell timezone.localtime() was a tenth of a large export.
-        instant = value_getter(table._meta.model, accessor) or (lambda record: accessor.resolve(record, quiet=True))
+        if sheet:
+            # A spreadsheet gets a real date cell: the Oslo wall-clock time (Excel has no time zones).
+            return lambda record: sheet_time(instant(record))
+        # The column's own value, with the zone looked up once per export, not once per cell: a per-cell
+        # timezone.localtime() was a tenth of a large export.
         zone = timezone.get_current_timezone()
-        return lambda record: value.astimezone(zone).isoformat() if (value := instant(record)) else ""
+        return lambda record: LocalDateTimeColumn.iso(instant(record), zone)
     custom_value = type(column).value is not Column.value
     getter = value_getter(table._meta.model, accessor) or _displayed_value(accessor)
 

@@ -403,7 +403,12 @@ class LocalDateTimeColumn(tables.Column):
         return show_time(value)
 
     def value(self, value):
-        return timezone.localtime(value).isoformat() if value else ""
+        return self.iso(value, timezone.get_current_timezone())
+
+    @staticmethod
+    def iso(value, zone) -> str:
+        """ISO 8601 in ``zone`` with its UTC offset; empty for no time (the export's fast path calls it too)."""
+        return value.astimezone(zone).isoformat() if value else ""
 
 
 class SecurityEventTable(BaseTable):
