@@ -1,3 +1,4 @@
+import django_filters.fields
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -5,18 +6,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.forms.renderers import TemplatesSetting
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .access import Access
 from .fields import within_calendar
+from .formrender import WidgetRenderer
 from .models import Organisation
 
 
-class FormRenderer(TemplatesSetting):
-    """Every form renders its fields with Designsystemet's markup (templates/forms/)."""
+class FormRenderer(WidgetRenderer, TemplatesSetting):
+    """Every form renders its fields with Designsystemet's markup (templates/forms/); Django's own widgets
+    are drawn in Python (hpregister.formrender)."""
 
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
@@ -60,9 +61,31 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class ListedChoices(forms.models.ModelChoiceIterator):
+    """A model select's options read in one plain query. Django reads them through ``queryset.iterator()``,
+    which on PostgreSQL is a server-side cursor (DECLARE … WITH HOLD, FETCH, CLOSE): three round trips and a
+    materialised result, twice the time of the query, for every select of every form drawn."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():  # a fresh copy: the field's own queryset keeps no cached rows
+            yield self.choice(obj)
+
+
+class ListedFilterChoices(django_filters.fields.ModelChoiceIterator, ListedChoices):
+    """django-filter's iterator (its "null" choice) over ListedChoices."""
+
+
+LISTED = {
+    forms.models.ModelChoiceIterator: ListedChoices,
+    django_filters.fields.ModelChoiceIterator: ListedFilterChoices,
+}
+
+
 def harden_fields(form) -> None:
-    """Model choice fields refuse out-of-range keys (they would crash the query on SQLite or PostgreSQL),
-    and date fields refuse dates outside the register's calendar."""
+    """Model choice fields refuse out-of-range keys (they would crash the query on SQLite or PostgreSQL) and
+    read their options in one query, and date fields refuse dates outside the register's calendar."""
     for field in form.fields.values():
         if isinstance(field, forms.DateField | forms.DateTimeField | forms.MultiValueField):
             if within_calendar not in field.validators:
@@ -71,48 +94,9 @@ def harden_fields(form) -> None:
             field.__class__ = SafeModelChoiceField
         elif type(field) is forms.ModelMultipleChoiceField:
             field.__class__ = SafeModelMultipleChoiceField
-
-
-def html_attrs(attrs: dict) -> str:
-    """Widget attributes as Django's ``django/forms/widgets/attrs.html`` writes them, in the same order."""
-    return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class FastSelectMixin:
-    """A select drawn in Python: Django renders a template per option, which for the 250 countries of the
-    sub-processor filter was half the page's time. The markup is Django's own (a test compares them)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"', widget["name"]), html_attrs(widget["attrs"]), ">"]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            for option in options:
-                parts += (
-                    format_html('<option value="{}"', option["value"]),
-                    html_attrs(option["attrs"]),
-                    format_html(">{}</option>", option["label"]),
-                )
-            if group_name:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))
-
-
-class FastSelect(FastSelectMixin, forms.Select):
-    pass
-
-
-class FastSelectMultiple(FastSelectMixin, forms.SelectMultiple):
-    pass
-
-
-FAST_WIDGETS = {forms.Select: FastSelect, forms.SelectMultiple: FastSelectMultiple}
+        if isinstance(field, forms.ModelChoiceField) and field.iterator in LISTED:
+            field.iterator = LISTED[field.iterator]
+            field.widget.choices = field.choices  # the widget holds an iterator made with the old class
 
 
 def style_form(form) -> None:
@@ -120,8 +104,6 @@ def style_form(form) -> None:
     harden_fields(form)
     for name, field in form.fields.items():
         widget = field.widget
-        if type(widget) in FAST_WIDGETS:
-            widget.__class__ = FAST_WIDGETS[type(widget)]
         widget.attrs.setdefault("class", "ds-input")
         # Only after validation has run: reading form.errors here would validate too early.
         if form._errors is not None and name in form._errors:

@@ -1,0 +1,130 @@
+"""Django's widgets drawn in Python (hpregister.formrender) are byte for byte what their templates draw."""
+
+import datetime as dt
+
+import pytest
+from django import forms
+from django.forms.renderers import TemplatesSetting
+from django.test import override_settings
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hpregister.forms import FormRenderer
+
+TRICKY = st.sampled_from(["<b>&\"'", "æøå Å", "=1+1", " ", "a\nb", "", "0"])
+TEXTS = st.one_of(TRICKY, st.text(max_size=12))
+SCALARS = st.one_of(
+    TEXTS,
+    st.integers(-(10**7), 10**7),
+    st.decimals(-(10**6), 10**6, places=2, allow_nan=False),
+    st.floats(-1e6, 1e6, allow_nan=False),
+    st.dates(dt.date(1900, 1, 1), dt.date(2200, 1, 1)),
+    st.builds(mark_safe, TRICKY),
+    st.just(gettext_lazy("Yes")),
+)
+ATTRS = st.dictionaries(
+    st.sampled_from(["class", "id", "placeholder", "data-x", "aria-describedby", "min", "required", "disabled"]),
+    st.one_of(SCALARS, st.booleans(), st.none()),
+    max_size=4,
+)
+OPTIONS = st.lists(st.tuples(st.one_of(TEXTS, st.integers(0, 99)), SCALARS), max_size=4)
+CHOICES = st.lists(
+    st.one_of(st.tuples(st.one_of(TEXTS, st.integers(0, 99)), SCALARS), st.tuples(TRICKY, OPTIONS)), max_size=5
+)
+
+PLAIN = [
+    forms.TextInput,
+    forms.NumberInput,
+    forms.EmailInput,
+    forms.URLInput,
+    forms.SearchInput,
+    forms.TelInput,
+    forms.ColorInput,
+    forms.HiddenInput,
+    forms.DateInput,
+    forms.DateTimeInput,
+    forms.TimeInput,
+    forms.CheckboxInput,
+    forms.Textarea,
+    forms.FileInput,
+    lambda attrs: forms.PasswordInput(attrs, render_value=True),
+]
+CHOOSING = [
+    forms.Select,
+    forms.SelectMultiple,
+    forms.CheckboxSelectMultiple,
+    forms.RadioSelect,
+    forms.NullBooleanSelect,
+]
+
+
+def both(render):
+    """``render(renderer)`` by the project's renderer and by Django's templates alone."""
+    return render(FormRenderer()), render(TemplatesSetting())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    widget=st.sampled_from(PLAIN),
+    attrs=ATTRS,
+    value=st.one_of(SCALARS, st.none()),
+    extra=ATTRS,
+    language=st.sampled_from(["nb", "en"]),
+)
+def test_an_input_is_drawn_as_its_template_draws_it(widget, attrs, value, extra, language):
+    with translation.override(language):
+        drawn, templated = both(lambda renderer: widget(attrs).render("field", value, extra, renderer=renderer))
+    assert drawn == templated
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    widget=st.sampled_from(CHOOSING),
+    attrs=ATTRS,
+    choices=CHOICES,
+    pick=st.lists(st.one_of(TEXTS, st.integers(0, 99)), max_size=2),
+    language=st.sampled_from(["nb", "en"]),
+    wrap=st.booleans(),
+)
+def test_a_choice_widget_and_its_options_are_drawn_as_their_templates_draw_them(
+    widget, attrs, choices, pick, language, wrap
+):
+    made = widget(attrs) if widget is forms.NullBooleanSelect else widget(attrs, choices=choices)
+    value = pick if isinstance(made, forms.SelectMultiple | forms.CheckboxSelectMultiple) else (pick or [None])[0]
+    with translation.override(language):
+        drawn, templated = both(lambda renderer: made.render("field", value, {"id": "id_field"}, renderer=renderer))
+        assert drawn == templated
+        # One check box or radio button at a time, as the field template draws them (BoundWidget.tag).
+        for option in made.subwidgets("field", value, {"id": "id_field"}):
+            context = {"widget": {**option, "wrap_label": wrap}}
+            name = option["template_name"]
+            assert FormRenderer().render(name, context) == TemplatesSetting().render(name, context)
+
+
+def test_a_template_the_project_overrides_is_drawn_by_the_engine(tmp_path, settings):
+    override = tmp_path / "django" / "forms" / "widgets"
+    override.mkdir(parents=True)
+    (override / "select_option.html").write_text(
+        '<option data-own value="{{ widget.value }}">{{ widget.label }}</option>'
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    html = forms.Select(choices=[("a", "A")]).render("field", "a", renderer=FormRenderer())
+    assert '<option data-own value="a">A</option>' in html
+
+
+@pytest.mark.parametrize("widget", [forms.Select, forms.RadioSelect])
+def test_an_option_with_a_template_of_its_own_is_drawn_by_the_engine(widget, tmp_path):
+    own = tmp_path / "own_option.html"
+    own.write_text("<i>{{ widget.label }}</i>")
+
+    class Own(widget):
+        option_template_name = "own_option.html"
+
+    with override_settings(
+        TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [tmp_path], "APP_DIRS": True}]
+    ):
+        html = Own(choices=[("a", "A")]).render("field", "a", renderer=FormRenderer())
+    assert "<i>A</i>" in html
