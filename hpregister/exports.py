@@ -21,7 +21,7 @@ from django_tables2 import BooleanColumn, Column
 from django_tables2.utils import Accessor
 
 from .history import display_value
-from .tables import LocalDateTimeColumn, value_getter
+from .tables import LocalDateTimeColumn, loaded_fields, value_getter
 from .timeutils import OSLO
 
 CHUNK = 2000
@@ -95,8 +95,11 @@ def table_rows(table, sheet=False):
     columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
     yield [force_str(c.header, strings_only=True) for c in columns]
     extractors = [_extractor(table, c, sheet) for c in columns]
-    for record in table.data.data.iterator(chunk_size=CHUNK):
-        yield [neutralised(force_str(extract(record), strings_only=True)) for extract in extractors]
+    records = loaded_fields(table.data.data, table).iterator(chunk_size=CHUNK)
+    while chunk := list(itertools.islice(records, CHUNK)):
+        table.prefetch(chunk)
+        for record in chunk:
+            yield [neutralised(force_str(extract(record), strings_only=True)) for extract in extractors]
 
 
 class _Echo:

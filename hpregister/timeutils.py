@@ -10,8 +10,9 @@ import datetime as dt
 import functools
 from zoneinfo import ZoneInfo
 
+from django.core.signals import setting_changed
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, override
 
 OSLO = ZoneInfo("Europe/Oslo")
 UTC = dt.UTC
@@ -96,9 +97,21 @@ def show_time(value: dt.datetime | None, format_name: str = "SHORT_DATETIME_FORM
     if value is None or value == "":
         return ""
     local = value.astimezone(OSLO)
-    pattern = _strftime_pattern(formats.get_format(format_name)) if local.year >= 1000 else None
+    pattern = _pattern(format_name, get_language()) if local.year >= 1000 else None
     text = local.strftime(pattern) if pattern else formats.date_format(local, format_name)
-    if local_time_problem(local.replace(tzinfo=None)) == "ambiguous":
+    # An instant's wall-clock time is ambiguous where the other reading of it (fold) has another offset:
+    # astimezone() never lands in the spring gap, so that is the autumn's repeated hour.
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
         summer = bool(local.dst())
         text += " " + (gettext("summer time") if summer else gettext("standard time"))
     return text
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(format_name: str, language: str) -> str | None:
+    """The strftime pattern of a named format in a language (formats.get_format costs as much as strftime)."""
+    with override(language):
+        return _strftime_pattern(formats.get_format(format_name))
+
+
+setting_changed.connect(lambda **kwargs: _pattern.cache_clear(), weak=False, dispatch_uid="show_time_patterns")

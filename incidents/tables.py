@@ -1,12 +1,16 @@
+from collections import defaultdict
+
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hpregister.tables import BaseTable, LocalDateTimeColumn
 from hpregister.timeutils import humanize_duration
 
-from .models import BreachCount, Incident, RootCause
+from .models import BreachCount, Incident, IncidentOrganisation, RootCause
 
 CLOCK_LABELS = {
     "notified": _("Notified"),
@@ -31,6 +35,20 @@ class IncidentTable(BaseTable):
     time_left = tables.Column(verbose_name=_("Time left"), order_by=("aware_at",), empty_values=())
     first_notified_at = LocalDateTimeColumn(verbose_name=_("Notified"))
 
+    # What the cells read: the reference, the clock (aware, notified, risk level, status) and the labels.
+    row_fields = (
+        "year",
+        "number",
+        "title",
+        "category",
+        "status",
+        "root_cause",
+        "root_cause__name",
+        "aware_at",
+        "first_notified_at",
+        "risk_level",
+    )
+
     class Meta(BaseTable.Meta):
         model = Incident
         fields = (
@@ -47,20 +65,39 @@ class IncidentTable(BaseTable):
         )
         default_columns = fields
 
+    def prefetch(self, records):
+        """Each incident's affected organisations by name, in one query for the page or the export's chunk."""
+        names = defaultdict(list)
+        rows = IncidentOrganisation.objects.filter(incident__in=[record.pk for record in records])
+        for incident, name in rows.order_by("organisation__name").values_list("incident_id", "organisation__name"):
+            names[incident].append(name)
+        for record in records:
+            record.organisation_names = names[record.pk]
+
     def render_organisations(self, record):
-        organisations = getattr(record, "organisation_list", None)  # IncidentListView's Prefetch(to_attr)
-        if organisations is None:
-            organisations = record.organisations.all()
-        return ", ".join(o.name for o in organisations)
+        names = getattr(record, "organisation_names", None)
+        if names is None:  # drawn without prefetch(): one query
+            names = [organisation.name for organisation in record.organisations.all()]
+        return ", ".join(names)
 
     def value_organisations(self, record):
         return self.render_organisations(record)
 
+    @cached_property
+    def now(self):
+        """One instant for every row's clock: a page or an export is as of when it was drawn."""
+        return timezone.now()
+
+    @cached_property
+    def clock_words(self) -> dict:
+        """The clock states shown as a word, translated once (not once per row of an export)."""
+        return {state: str(label) for state, label in CLOCK_LABELS.items()}
+
     def render_time_left(self, record):
-        clock = record.clock()
+        clock = record.clock(self.now)
         state = clock["state"]
         if state in CLOCK_LABELS:
-            return CLOCK_LABELS[state]
+            return self.clock_words[state]
         text = humanize_duration(clock["delta"])
         if state == "overdue":
             return format_html('<span class="hp-badge-overdue">{} {}</span>', _("Overdue by"), text)
@@ -68,10 +105,10 @@ class IncidentTable(BaseTable):
 
     def value_time_left(self, record):
         """As on the page, in words: never an empty cell ("Meldt", "Over fristen med 3 t", "1 d 2 t")."""
-        clock = record.clock()
+        clock = record.clock(self.now)
         state = clock["state"]
         if state in CLOCK_LABELS:
-            return str(CLOCK_LABELS[state])
+            return self.clock_words[state]
         text = humanize_duration(clock["delta"])
         return f"{_('Overdue by')} {text}" if state == "overdue" else text
 
