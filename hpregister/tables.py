@@ -19,7 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django_tables2.rows import BoundRows
+from django_tables2.rows import BoundRow, BoundRows
 
 from .models import Organisation, SecurityEvent
 from .timeutils import show_time
@@ -271,8 +271,12 @@ class BaseTable(tables.Table):
         parts = []
         rows = list(self.paginated_rows)
         self.prefetch([row.record for row in rows])
+        plain = not self.row_attrs  # then a row's attributes are its even/odd class alone
         for row in rows:
-            parts.append(f"<tr {row.attrs.as_html()}>")
+            if plain and type(row) is BoundRow:
+                parts.append('<tr class="odd">' if row.row_counter % 2 else '<tr class="even">')
+            else:
+                parts.append(f"<tr {row.attrs.as_html()}>")
             for td, cell, localize in zip(opening, cells, localizers, strict=True):
                 parts += (td, localize(cell(row)), "</td>")
             parts.append("</tr>")
