@@ -397,8 +397,9 @@ def _plain_link(link, bound_column, urls):
         if not hasattr(context, "get_absolute_url"):
             context = record
         key = (type(context), context.pk) if isinstance(context, models.Model) else None
-        href = urls.get(key, urls) if key is not None else urls
-        if href is urls:
+        if key in urls:
+            href = urls[key]
+        else:
             href = context.get_absolute_url()
             if key is not None:
                 urls[key] = href

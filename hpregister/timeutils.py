@@ -78,7 +78,6 @@ def date_deadline(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(8, 0), tzinfo=OSLO).astimezone(UTC)
 
 
-@functools.lru_cache(maxsize=16)
 def _strftime_pattern(django_format: str) -> str | None:
     """The strftime pattern that writes what Django's ``date_format`` writes for a format of digits only
     ("d.m.Y H:i", "Y-m-d H:i"), else None. Django formats through a template-like parser per value: a tenth
@@ -109,7 +108,8 @@ def show_time(value: dt.datetime | None, format_name: str = "SHORT_DATETIME_FORM
 
 @functools.lru_cache(maxsize=64)
 def _pattern(format_name: str, language: str) -> str | None:
-    """The strftime pattern of a named format in a language (formats.get_format costs as much as strftime)."""
+    """The strftime pattern of a named format in a language, worked out once (formats.get_format alone costs
+    as much as strftime)."""
     with override(language):
         return _strftime_pattern(formats.get_format(format_name))
 

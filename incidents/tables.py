@@ -93,23 +93,21 @@ class IncidentTable(BaseTable):
         """The clock states shown as a word, translated once (not once per row of an export)."""
         return {state: str(label) for state, label in CLOCK_LABELS.items()}
 
-    def render_time_left(self, record):
+    def clock_text(self, record) -> tuple[str, str]:
+        """The clock's state and its words: "Meldt", or the time left or overdue ("1 d 2 t")."""
         clock = record.clock(self.now)
         state = clock["state"]
-        if state in CLOCK_LABELS:
-            return self.clock_words[state]
-        text = humanize_duration(clock["delta"])
+        return state, self.clock_words.get(state) or humanize_duration(clock["delta"])
+
+    def render_time_left(self, record):
+        state, text = self.clock_text(record)
         if state == "overdue":
             return format_html('<span class="hp-badge-overdue">{} {}</span>', _("Overdue by"), text)
         return text
 
     def value_time_left(self, record):
         """As on the page, in words: never an empty cell ("Meldt", "Over fristen med 3 t", "1 d 2 t")."""
-        clock = record.clock(self.now)
-        state = clock["state"]
-        if state in CLOCK_LABELS:
-            return self.clock_words[state]
-        text = humanize_duration(clock["delta"])
+        state, text = self.clock_text(record)
         return f"{_('Overdue by')} {text}" if state == "overdue" else text
 
 
