@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 
 from .choices import Role
+from .db import QuickDeferredLoading
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def in_organisations(model, path: str, organisation_ids) -> models.Q:
     return models.Q(pk__in=model._base_manager.filter(**{f"{path}__in": organisation_ids}).values("pk"))
 
 
-class ScopedModel(models.Model):
+class ScopedModel(QuickDeferredLoading, models.Model):
     """Base for register models: organisation scoping and the owner lookup used by permissions."""
 
     organisation_path: str | None = "organisation"

@@ -10,6 +10,7 @@ class HPRegisterConfig(AppConfig):
     def ready(self):
         from . import (
             audit,  # noqa: F401  (connects the security audit trail's signal receivers)
+            db,
             lookups,
             middleware,  # noqa: F401  (a sign-in counts as the session's last write)
             tasks,  # noqa: F401  (registers the Celery tasks the reminder channels hand work to)
@@ -26,6 +27,7 @@ class HPRegisterConfig(AppConfig):
 
         cache_tables2_signatures()
         lookups.install()
+        db.install()
         show_people_by_name()
 
 

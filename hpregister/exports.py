@@ -27,36 +27,41 @@ from .timeutils import OSLO
 CHUNK = 2000
 
 
-def _extractor(table, bound_column, sheet=False):
-    """A function record -> export value for one column, built once per export.
+def _cell(table, bound_column, sheet=False):
+    """A function record -> the export cell of one column, built once per export.
 
     Same values as django-tables2's export (``value_<name>`` methods, ``Column.value``, choice labels), without
-    its per-cell signature inspection, which made large exports CPU-bound.
+    its per-cell signature inspection, which made large exports CPU-bound. Text is final: lazy text made text,
+    and neutralised where a spreadsheet would read it as a formula.
     """
     method = getattr(table, f"value_{bound_column.name}", None)
     if method is not None:
-        return lambda record: method(record=record)
+        return lambda record: neutralised(force_str(method(record=record), strings_only=True))
     accessor = Accessor(bound_column.accessor)
     column = bound_column.column
     if isinstance(column, LocalDateTimeColumn) and (sheet or type(column).value is LocalDateTimeColumn.value):
+        # A time, or its ISO text: never lazy, never read as a formula, so nothing more to do per cell.
         instant = value_getter(table._meta.model, accessor) or (lambda record: accessor.resolve(record, quiet=True))
         if sheet:
             # A spreadsheet gets a real date cell: the Oslo wall-clock time (Excel has no time zones).
             return lambda record: sheet_time(instant(record))
         # The column's own value, with the zone looked up once per export, not once per cell: a per-cell
         # timezone.localtime() was a tenth of a large export.
-        zone = timezone.get_current_timezone()
-        return lambda record: LocalDateTimeColumn.iso(instant(record), zone)
+        zone, iso = timezone.get_current_timezone(), LocalDateTimeColumn.iso
+        return lambda record: iso(instant(record), zone)
     custom_value = type(column).value is not Column.value
     getter = value_getter(table._meta.model, accessor) or _displayed_value(accessor)
+    if isinstance(column, BooleanColumn):
+        yes, no = gettext("Yes"), gettext("No")  # not "True" in a Norwegian spreadsheet
+        return lambda record: "" if (value := getter(record)) is None else yes if value else no
 
     def extract(record):
         value = getter(record)
         if value is None:
             return ""
-        if isinstance(column, BooleanColumn):
-            return gettext("Yes") if value else gettext("No")  # not "True" in a Norwegian spreadsheet
-        return column.value(value=value) if custom_value else value
+        if custom_value:
+            value = column.value(value=value)
+        return neutralised(force_str(value, strings_only=True))
 
     return extract
 
@@ -94,12 +99,12 @@ def table_rows(table, sheet=False):
     as values a spreadsheet keeps as dates, not ISO text."""
     columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
     yield [force_str(c.header, strings_only=True) for c in columns]
-    extractors = [_extractor(table, c, sheet) for c in columns]
+    cells = [_cell(table, c, sheet) for c in columns]
     records = loaded_fields(table.data.data, table).iterator(chunk_size=CHUNK)
     while chunk := list(itertools.islice(records, CHUNK)):
         table.prefetch(chunk)
         for record in chunk:
-            yield [neutralised(force_str(extract(record), strings_only=True)) for extract in extractors]
+            yield [cell(record) for cell in cells]
 
 
 class _Echo:

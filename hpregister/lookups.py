@@ -1,16 +1,23 @@
-"""``fold_contains``: "contains", ignoring case in every alphabet, on every database.
+"""Lookups of the kernel's own, on every field.
+
+``fold_contains``: "contains", ignoring case in every alphabet, on every database.
 
 SQLite's LIKE folds ASCII only, so ``?q=VÆRNES`` found nothing where ``Værnes`` does. On SQLite both sides
 go through Python's ``str.casefold`` (registered as ``hp_casefold`` on each new connection); PostgreSQL's
 ``UPPER(…) LIKE UPPER(…)`` (Django's ``icontains``) already folds æøå with a UTF-8 ctype.
+
+``in_array``: ``in`` for a long list of values, sent to PostgreSQL as one array (``= ANY(%s::bigint[])``).
+Django's ``in`` makes a placeholder per value: for an export chunk's 2 000 incidents that was 25 ms of
+query building and client-side quoting per chunk, around a 5 ms query. Elsewhere it is Django's ``in``.
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.backends.signals import connection_created
-from django.db.models import Field
-from django.db.models.lookups import IContains
+from django.db.models import Field, ForeignObject
+from django.db.models.lookups import IContains, In
 
 
 def _casefold(value):
@@ -36,9 +43,31 @@ class FoldedContains(IContains):
         return f"hp_casefold({lhs}) LIKE hp_casefold({rhs}) ESCAPE '\\'", params
 
 
+class InArray(In):
+    lookup_name = "in_array"
+
+    def _as_array(self, connection) -> bool:
+        return connection.vendor == "postgresql" and self.rhs_is_direct_value()
+
+    def process_rhs(self, compiler, connection):
+        if not self._as_array(connection):
+            return super().process_rhs(compiler, connection)
+        field = self.lhs.output_field
+        # The values are prepared already (get_prep_lookup); NULL equals nothing, as with ``in``.
+        values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs if value is not None]
+        if not values:
+            raise EmptyResultSet
+        return f"%s::{field.db_type(connection)}[]", (values,)
+
+    def get_rhs_op(self, connection, rhs):
+        return f"= ANY({rhs})" if self._as_array(connection) else super().get_rhs_op(connection, rhs)
+
+
 def install() -> None:
     connection_created.connect(register_sqlite_casefold, dispatch_uid="hpregister.casefold")
     for connection in connections.all(initialized_only=True):
         if connection.connection is not None:
             register_sqlite_casefold(None, connection)
     Field.register_lookup(FoldedContains)  # where icontains is: every field a search box may cover
+    Field.register_lookup(InArray)
+    ForeignObject.register_lookup(InArray)  # a relation's lookups are its own (of primary keys, not records)

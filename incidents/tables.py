@@ -68,7 +68,7 @@ class IncidentTable(BaseTable):
     def prefetch(self, records):
         """Each incident's affected organisations by name, in one query for the page or the export's chunk."""
         names = defaultdict(list)
-        rows = IncidentOrganisation.objects.filter(incident__in=[record.pk for record in records])
+        rows = IncidentOrganisation.objects.filter(incident__in_array=[record.pk for record in records])
         for incident, name in rows.order_by("organisation__name").values_list("incident_id", "organisation__name"):
             names[incident].append(name)
         for record in records:
