@@ -15,6 +15,7 @@ Django still finds its ``timezone`` attribute on the registered class when it ma
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.db import connections
 from django.db.backends.signals import connection_created
@@ -32,6 +33,7 @@ def _c_loader():
     return None if loader is None or loader is TimestamptzLoader else loader
 
 
+@functools.cache
 def utc_loader():
     """A loader class Django accepts (``timezone`` is UTC) whose instances are psycopg's C loader."""
     from django.db.backends.postgresql.psycopg_any import BaseTzLoader

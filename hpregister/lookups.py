@@ -47,7 +47,11 @@ class InArray(In):
     lookup_name = "in_array"
 
     def _as_array(self, connection) -> bool:
-        return connection.vendor == "postgresql" and self.rhs_is_direct_value()
+        return (
+            connection.vendor == "postgresql"
+            and self.rhs_is_direct_value()
+            and self.lhs.output_field.db_type(connection) is not None  # a column, whose type the array takes
+        )
 
     def process_rhs(self, compiler, connection):
         if not self._as_array(connection):
