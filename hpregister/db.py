@@ -62,11 +62,16 @@ def use_c_time_loader(sender, connection, **kwargs):
         connection.connection.adapters.register_loader("timestamptz", loader)
 
 
-def install() -> None:
-    connection_created.connect(use_c_time_loader, dispatch_uid="hpregister.c_time_loader")
+def on_every_connection(receiver, dispatch_uid: str) -> None:
+    """``receiver(sender, connection)`` for each new database connection, and for those already open."""
+    connection_created.connect(receiver, dispatch_uid=dispatch_uid)
     for connection in connections.all(initialized_only=True):
         if connection.connection is not None:
-            use_c_time_loader(None, connection)
+            receiver(None, connection)
+
+
+def install() -> None:
+    on_every_connection(use_c_time_loader, "hpregister.c_time_loader")
 
 
 _PLANS: dict[tuple, tuple[list, list[int]] | None] = {}

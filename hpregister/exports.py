@@ -36,7 +36,7 @@ def _cell(table, bound_column, sheet=False):
     """
     method = getattr(table, f"value_{bound_column.name}", None)
     if method is not None:
-        return lambda record: neutralised(force_str(method(record=record), strings_only=True))
+        return lambda record: final_text(method(record=record))
     accessor = Accessor(bound_column.accessor)
     column = bound_column.column
     if isinstance(column, LocalDateTimeColumn) and (sheet or type(column).value is LocalDateTimeColumn.value):
@@ -61,7 +61,7 @@ def _cell(table, bound_column, sheet=False):
             return ""
         if custom_value:
             value = column.value(value=value)
-        return neutralised(force_str(value, strings_only=True))
+        return final_text(value)
 
     return extract
 
@@ -88,6 +88,11 @@ def neutralised(value):
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def final_text(value):
+    """A cell's value as the file gets it: lazy text made text, a would-be formula neutralised."""
+    return neutralised(force_str(value, strings_only=True))
 
 
 def sheet_time(value):

@@ -14,10 +14,10 @@ query building and client-side quoting per chunk, around a 5 ms query. Elsewhere
 from __future__ import annotations
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.backends.signals import connection_created
 from django.db.models import Field, ForeignObject
 from django.db.models.lookups import IContains, In
+
+from .db import on_every_connection
 
 
 def _casefold(value):
@@ -68,10 +68,7 @@ class InArray(In):
 
 
 def install() -> None:
-    connection_created.connect(register_sqlite_casefold, dispatch_uid="hpregister.casefold")
-    for connection in connections.all(initialized_only=True):
-        if connection.connection is not None:
-            register_sqlite_casefold(None, connection)
+    on_every_connection(register_sqlite_casefold, "hpregister.casefold")
     Field.register_lookup(FoldedContains)  # where icontains is: every field a search box may cover
     Field.register_lookup(InArray)
     ForeignObject.register_lookup(InArray)  # a relation's lookups are its own (of primary keys, not records)
