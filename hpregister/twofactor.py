@@ -54,13 +54,15 @@ class RequireTwoFactorMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        # Cheapest first: a verified session (the device it was verified with, read anyway) needs no look at
+        # the user's memberships, which cost every page a query.
         if (
             settings.OTP_REQUIRED
             and user is not None
-            and needs_second_factor(user)
+            and not request.path.startswith(EXEMPT_PREFIXES)
             and not user.is_verified()
             and not request.session.get(MFA_SESSION_KEY)  # the identity provider's own second factor
-            and not request.path.startswith(EXEMPT_PREFIXES)
+            and needs_second_factor(user)
         ):
             target = "twofactor_verify" if has_confirmed_device(user) else "twofactor_setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")

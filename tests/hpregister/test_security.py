@@ -132,3 +132,43 @@ def test_the_session_is_written_at_most_once_a_minute_not_on_every_request(clien
     assert writes(start + timedelta(seconds=10)) == []
     assert writes(start + timedelta(seconds=settings.SESSION_REFRESH_SECONDS - 5)) == []
     assert len(writes(start + timedelta(seconds=settings.SESSION_REFRESH_SECONDS + 5))) == 1
+
+
+@pytest.mark.urls("tests.floor_urls")
+@pytest.mark.parametrize("verified", [True, False])
+def test_a_verified_session_costs_three_queries_before_the_page_does_its_own(client, alice, mona, settings, verified):
+    """The floor of every page: the session, the user and the device that verified the session. Whether the
+    user must verify a second factor at all (their memberships) matters only while the session is not
+    verified, so a verified session does not ask. A manager (no second factor needed) is let through on
+    their memberships; an officer not yet verified is sent to verify."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    settings.OTP_REQUIRED = True
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    client.force_login(alice)
+    if verified:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/floor/hello/")
+    tables = [q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in queries if q["sql"].startswith("SELECT")]
+    if verified:
+        assert response.status_code == 200 and response.content == f"hello {alice.pk}".encode()
+        assert tables == ["django_session", "auth_user", "otp_totp_totpdevice"]
+    else:
+        assert response.status_code == 302 and response["Location"].startswith(reverse("twofactor_verify"))
+
+    client.force_login(mona)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/floor/hello/")
+    assert response.status_code == 200
+    assert len(queries) == 3  # the session, the user, and the memberships that say no second factor is needed
+    device.delete()  # a device removed: the session it verified is verified no longer
+    client.force_login(alice)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    assert client.get("/floor/hello/").status_code == 302
