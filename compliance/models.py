@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from hpregister.addresses import address
 from hpregister.choices import MeasureStatus
 from hpregister.fields import NaturalSortKeyField
 from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet
@@ -130,7 +130,7 @@ class Obligation(ScopedModel):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("compliance:obligation_detail", args=[self.pk])
+        return address("compliance:obligation_detail", self.pk)
 
     @property
     def is_current(self) -> bool:
@@ -243,7 +243,7 @@ class Assessment(ScopedModel):
         return f"{self.obligation.code} – {self.organisation}"
 
     def get_absolute_url(self):
-        return reverse("compliance:assessment_detail", args=[self.pk])
+        return address("compliance:assessment_detail", self.pk)
 
     def clean(self):
         assessed = self.status not in (AssessmentStatus.NOT_ASSESSED,)
@@ -290,7 +290,7 @@ class Evidence(ScopedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("compliance:evidence_download", args=[self.pk])
+        return address("compliance:evidence_download", self.pk)
 
     @classmethod
     def attach(cls, assessment, upload, *, content_type: str, user) -> "Evidence":
@@ -362,7 +362,7 @@ class Gap(ScopedModel):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("compliance:gap_detail", args=[self.pk])
+        return address("compliance:gap_detail", self.pk)
 
 
 class GapAction(Measure):
@@ -439,7 +439,7 @@ class AdequacyDecision(ScopedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("compliance:adequacydecision_detail", args=[self.pk])
+        return address("compliance:adequacydecision_detail", self.pk)
 
     def in_force_on(self, day) -> bool:
         return self.expires_on is None or self.expires_on >= day
@@ -515,7 +515,7 @@ class SubProcessor(ScopedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("compliance:subprocessor_detail", args=[self.pk])
+        return address("compliance:subprocessor_detail", self.pk)
 
     def clean(self):
         problems = self.validation_problems()
@@ -637,7 +637,7 @@ class SubProcessorNotice(ScopedModel):
         return f"{self.get_change_display()}: {self.name}"
 
     def get_absolute_url(self):
-        return reverse("compliance:subprocessornotice_detail", args=[self.pk])
+        return address("compliance:subprocessornotice_detail", self.pk)
 
     def clean(self):
         if self.change == NoticeChange.REPLACED and not self.replaces_id:
@@ -715,7 +715,7 @@ class ProcessorAgreement(ScopedModel):
         return f"{self.processor} ({self.reference})" if self.reference else self.processor
 
     def get_absolute_url(self):
-        return reverse("compliance:processoragreement_detail", args=[self.pk])
+        return address("compliance:processoragreement_detail", self.pk)
 
     def clean(self):
         errors = {}

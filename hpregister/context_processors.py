@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from .access import Access
+from .addresses import address
 
 NAVIGATION = [
     ("dashboard", _("Dashboard"), ""),
@@ -22,7 +23,7 @@ def navigation(request):
     path = request.path
     items = [
         {
-            "url_name": name,
+            "url": address(name),
             "label": label,
             "current": (prefix and path.startswith(prefix)) or (not prefix and path == "/"),
         }
@@ -32,7 +33,7 @@ def navigation(request):
     if access.reads_audit_trail:
         items.append(
             {
-                "url_name": "security_events",
+                "url": address("security_events"),
                 "label": _("Security log"),
                 "current": path.startswith("/security/"),
             }

@@ -5,12 +5,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .access import Access, ScopedModel, ScopedQuerySet
+from .addresses import address
 from .choices import MeasureStatus, OrganisationKind, Role, SecurityEventKind
 from .reminders.models import Profile, Reminder, ReminderRule
 
@@ -60,7 +60,7 @@ class Organisation(ScopedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("hpregister:organisation_detail", args=[self.pk])
+        return address("hpregister:organisation_detail", self.pk)
 
 
 class Membership(models.Model):
@@ -474,7 +474,7 @@ class ExportJob(models.Model):
         return f"{self.title} ({self.export_format.upper()})"
 
     def get_absolute_url(self):
-        return reverse("export_detail", args=[self.pk])
+        return address("export_detail", self.pk)
 
     @property
     def active(self) -> bool:

@@ -486,7 +486,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-guid says at INFO, on every request that comes without an X-Request-ID, that it made one: a
+        # line per page in production's log, which the access log already names by its id.
+        "django_guid": {"level": "WARNING"},
+    },
 }
 
 # /metrics for Prometheus, with "Authorization: Bearer <METRICS_TOKEN>"; without a token it answers 404.

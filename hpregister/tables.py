@@ -412,7 +412,13 @@ def _localizer(localize):
     """What ``{{ cell }}``, ``{{ cell|localize }}`` and ``{{ cell|unlocalize }}`` do to a value."""
     if localize is False:
         return lambda value: conditional_escape(str(value))
-    return lambda value: conditional_escape(formats.localize(timezone.template_localtime(value), use_l10n=True))
+
+    def localized(value):
+        if isinstance(value, str):  # text, marked safe or not, is neither a time nor a number to localise
+            return conditional_escape(value)
+        return conditional_escape(formats.localize(timezone.template_localtime(value), use_l10n=True))
+
+    return localized
 
 
 def date_with_overdue(value, overdue: bool):

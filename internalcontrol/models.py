@@ -14,12 +14,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from compliance.models import Gap, SubProcessor
+from hpregister.addresses import address
 from hpregister.models import Organisation, ScopedModel, ScopedQuerySet
 from hpregister.timeutils import date_deadline
 from risks.models import Risk
@@ -113,7 +113,7 @@ class ProcessingActivity(ScopedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("internalcontrol:processingactivity_detail", args=[self.pk])
+        return address("internalcontrol:processingactivity_detail", self.pk)
 
     def clean(self):
         if self.role == ProcessingRole.PROCESSOR and self.organisation_id and not self.organisation.is_operator:
@@ -209,7 +209,7 @@ class Dpia(ScopedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("internalcontrol:dpia_detail", args=[self.pk])
+        return address("internalcontrol:dpia_detail", self.pk)
 
     def clean(self):
         errors = {}
@@ -335,7 +335,7 @@ class ArchiveSeries(ScopedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("internalcontrol:archiveseries_detail", args=[self.pk])
+        return address("internalcontrol:archiveseries_detail", self.pk)
 
     def clean(self):
         errors = {}

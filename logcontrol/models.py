@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hpregister.addresses import address
 from hpregister.models import Organisation, ScopedModel, ScopedQuerySet
 from hpregister.timeutils import OSLO, add_months, date_deadline
 
@@ -64,7 +64,7 @@ class LogControlPlan(ScopedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("logcontrol:logcontrolplan_detail", args=[self.pk])
+        return address("logcontrol:logcontrolplan_detail", self.pk)
 
     def clean(self):
         if self.kind == ReviewKind.TARGETED and not self.target:
@@ -110,7 +110,7 @@ class LogReview(ScopedModel):
         return f"{self.get_kind_display()} {self.period_from:%d.%m.%Y}–{self.period_to:%d.%m.%Y}"
 
     def get_absolute_url(self):
-        return reverse("logcontrol:logreview_detail", args=[self.pk])
+        return address("logcontrol:logreview_detail", self.pk)
 
     def clean(self):
         errors = {}
@@ -196,7 +196,7 @@ class StaffCase(ScopedModel):
         return _("Staff follow-up %(number)s") % {"number": self.pk}
 
     def get_absolute_url(self):
-        return reverse("logcontrol:staffcase_detail", args=[self.pk])
+        return address("logcontrol:staffcase_detail", self.pk)
 
     def clean(self):
         errors = {}
@@ -379,7 +379,7 @@ class AccessLogRequest(ScopedModel):
         return self.reference
 
     def get_absolute_url(self):
-        return reverse("logcontrol:accesslogrequest_detail", args=[self.pk])
+        return address("logcontrol:accesslogrequest_detail", self.pk)
 
     @property
     def first_deadline(self) -> dt.date | None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hpregister.addresses import address
 from hpregister.events import publish
 from hpregister.models import Measure, Organisation, ScopedModel, ScopedQuerySet, count_of
 
@@ -217,7 +218,7 @@ class Risk(ScopedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("risks:risk_detail", args=[self.pk])
+        return address("risks:risk_detail", self.pk)
 
     def clean(self):
         errors = {}
@@ -520,7 +521,7 @@ class ReportingPeriod(ScopedModel):
         return self.approved_at is not None
 
     def get_absolute_url(self):
-        return reverse("risks:period_detail", args=[self.pk])
+        return address("risks:period_detail", self.pk)
 
     @property
     def is_submitted(self) -> bool:

@@ -5,12 +5,12 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hpregister.access import ScopedModel
+from hpregister.addresses import address
 
 
 def new_secret() -> str:
@@ -45,7 +45,7 @@ class WebhookEndpoint(ScopedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("webhooks:webhookendpoint_detail", args=[self.pk])
+        return address("webhooks:webhookendpoint_detail", self.pk)
 
 
 class WebhookDelivery(ScopedModel):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hpregister.addresses import address
 from hpregister.models import Organisation, ScopedModel, ScopedQuerySet
 from hpregister.timeutils import OSLO, deadline_after
 
@@ -62,7 +63,7 @@ class RootCause(ScopedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("incidents:rootcause_detail", args=[self.pk])
+        return address("incidents:rootcause_detail", self.pk)
 
 
 # Other apps add the duties of theirs a breach must meet before it closes (log control: the staff
@@ -276,7 +277,7 @@ class Incident(ScopedModel):
         return f"{self.reference} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("incidents:incident_detail", args=[self.pk])
+        return address("incidents:incident_detail", self.pk)
 
     # --- reference -----------------------------------------------------------------------------
     @property

@@ -11,10 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hpregister.addresses import address
 from hpregister.models import Measure, Organisation, ScopedModel
 
 from ..choices import (
@@ -292,4 +292,4 @@ class BreachCount(ScopedModel):
         return f"{self.year} {self.get_category_display()}: {self.count}"
 
     def get_absolute_url(self):
-        return reverse("incidents:breachcount_detail", args=[self.pk])
+        return address("incidents:breachcount_detail", self.pk)

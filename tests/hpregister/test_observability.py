@@ -27,6 +27,16 @@ def test_every_response_carries_a_request_id_and_keeps_the_proxys(client):
     assert client.get(reverse("healthz"), headers={"X-Request-ID": given})["X-Request-ID"] == given
 
 
+def test_a_request_without_an_id_writes_no_log_line_of_its_own(client, caplog):
+    """django-guid said at INFO, for every request without an X-Request-ID, that it made one: a line per page
+    in production's log. Its warnings still pass, and so do our own INFO lines."""
+    with caplog.at_level(logging.INFO):
+        assert client.get(reverse("healthz")).status_code == 200
+        logging.getLogger("django_guid").warning("a warning")
+        logging.getLogger("hpregister").info("ours")
+    assert [(r.name, r.getMessage()) for r in caplog.records] == [("django_guid", "a warning"), ("hpregister", "ours")]
+
+
 def test_metrics_need_the_token(client, settings):
     settings.METRICS_TOKEN = ""
     assert client.get(reverse("metrics")).status_code == 404  # off without a token
