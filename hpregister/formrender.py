@@ -18,6 +18,7 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData
 
 BUILT_IN = Path(django.forms.__file__).resolve().parent / "templates"
+PROJECT_FIELD_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "forms" / "field.html"
 WIDGETS = "django/forms/widgets/"
 
 
@@ -149,6 +150,49 @@ DRAWN = {
 }
 
 
+REQUIRED_MARK = '<span class="hp-required" aria-hidden="true"> *</span>'
+FIELD_TEMPLATE = "forms/field.html"
+
+
+def field_group(field) -> str:
+    """templates/forms/field.html: a field's label, help, widget and errors in Designsystemet's markup.
+
+    The template is the reference; this draws the same bytes without the engine's per-variable lookups (its
+    twelve fields cost an incident list as much as their widgets)."""
+    if field.is_hidden:
+        return text(field) + "\n"
+    errors = field.errors
+    help_text = field.help_text
+    required = REQUIRED_MARK if field.field.required else ""
+    auto_id = text(field.auto_id) if help_text or errors else ""
+    helped = f'<div data-field="description" id="{auto_id}_helptext">{text(help_text)}</div>' if help_text else ""
+    shown_errors = "".join(
+        f'<div class="ds-validation-message" data-color="danger" id="{auto_id}_error">{text(error)}</div>'
+        for error in errors
+    )
+    if field.widget_type in ("checkboxselectmultiple", "radioselect"):
+        described = ""
+        if help_text or errors:
+            described = ' aria-describedby="{}{}"'.format(
+                f"{auto_id}_helptext " if help_text else "", f"{auto_id}_error" if errors else ""
+            )
+        options = "".join(
+            f'<div class="hp-choice">{text(option.tag())}<label for="{text(option.id_for_label)}">'
+            f"{text(option.choice_label)}</label></div>"
+            for option in field
+        )
+        return (
+            f'\n<fieldset class="ds-fieldset hp-choices"{described}>\n'
+            f'  <legend class="ds-label">{text(field.label)}{required}</legend>\n'
+            f"  {helped}\n  {options}\n  {shown_errors}\n</fieldset>\n"
+        )
+    label = field.label
+    labelled = (
+        f'<label class="ds-label" for="{text(field.id_for_label)}">{text(label)}{required}</label>' if label else ""
+    )
+    return f'\n<div class="ds-field">\n  {labelled}\n  {helped}\n  {text(field)}\n  {shown_errors}\n</div>\n'
+
+
 class WidgetRenderer:
     """A form renderer mixin: Django's built-in widget templates drawn by the functions above, as long as
     the engine would load Django's own file for them (an override in templates/ is used as written)."""
@@ -165,6 +209,14 @@ class WidgetRenderer:
             known[template_name] = function
         return known[template_name]
 
+    def field_drawn(self) -> bool:
+        """Whether ``forms/field.html`` is the project's own (a test holds field_group to it), not an override."""
+        known = self.__dict__.setdefault("_drawn", {})
+        if FIELD_TEMPLATE not in known:
+            origin = Path(self.get_template(FIELD_TEMPLATE).origin.name).resolve()
+            known[FIELD_TEMPLATE] = origin == PROJECT_FIELD_TEMPLATE
+        return known[FIELD_TEMPLATE]
+
     def nested(self, option) -> str:
         """``{% include option.template_name with widget=option %}``."""
         function = self.drawn(option["template_name"])
@@ -173,6 +225,8 @@ class WidgetRenderer:
         return function(option, self.nested)
 
     def render(self, template_name, context, request=None):
+        if template_name == FIELD_TEMPLATE and self.field_drawn():
+            return field_group(context["field"])
         function = self.drawn(template_name)
         widget = context.get("widget") if function is not None else None
         if isinstance(widget, dict):

@@ -7,6 +7,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.test import override_settings
 from django.utils import translation
+from django.utils.datastructures import MultiValueDict
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from hypothesis import HealthCheck, given, settings
@@ -128,3 +129,106 @@ def test_an_option_with_a_template_of_its_own_is_drawn_by_the_engine(widget, tmp
     ):
         html = Own(choices=[("a", "A")]).render("field", "a", renderer=FormRenderer())
     assert "<i>A</i>" in html
+
+
+# --- The field template (templates/forms/field.html) drawn by formrender.field_group ----------------------
+
+
+def field_by_template(bound_field) -> str:
+    """What ``{% include "forms/field.html" %}`` draws for the field, through the template engine."""
+    from django.template.loader import render_to_string
+
+    return render_to_string("forms/field.html", {"field": bound_field})
+
+
+FIELD_KINDS = [
+    lambda **kw: forms.CharField(**kw),
+    lambda **kw: forms.IntegerField(**kw),
+    lambda **kw: forms.DateField(**kw),
+    lambda **kw: forms.BooleanField(**kw),
+    lambda **kw: forms.CharField(widget=forms.HiddenInput, **kw),
+    lambda **kw: forms.CharField(widget=forms.Textarea, **kw),
+    lambda **kw: forms.ChoiceField(choices=[("a", "<A>"), ("b", "Bø")], **kw),
+    lambda **kw: forms.ChoiceField(choices=[("a", "<A>"), ("b", "Bø")], widget=forms.RadioSelect, **kw),
+    lambda **kw: forms.MultipleChoiceField(choices=[("a", "A&"), ("b", "B")], **kw),
+    lambda **kw: forms.MultipleChoiceField(
+        choices=[("a", "A&"), ("b", "B")], widget=forms.CheckboxSelectMultiple, **kw
+    ),
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    kind=st.sampled_from(FIELD_KINDS),
+    label=st.one_of(st.none(), TRICKY, st.builds(mark_safe, TRICKY), st.just(gettext_lazy("Yes"))),
+    help_text=st.one_of(TRICKY, st.builds(mark_safe, TRICKY), st.just(gettext_lazy("Yes"))),
+    required=st.booleans(),
+    auto_id=st.sampled_from(["id_%s", "f-%s", "", False]),
+    data=st.one_of(st.none(), st.lists(TEXTS, max_size=2)),  # as a request sends it: none, one or more values
+    language=st.sampled_from(["nb", "en"]),
+)
+def test_a_field_is_drawn_as_the_field_template_draws_it(kind, label, help_text, required, auto_id, data, language):
+    class Form(forms.Form):
+        f = kind(label=label, help_text=help_text, required=required)
+
+    with translation.override(language):
+        if data is None:
+            form = Form(auto_id=auto_id)
+        else:
+            form = Form(MultiValueDict({"f": data} if data else {}), auto_id=auto_id)
+        if data is not None:
+            form.is_valid()  # errors, where the data is not good
+        bound_field = form["f"]
+        assert str(bound_field.as_field_group()) == field_by_template(bound_field)
+
+
+def project_forms():
+    """Every filter form of the project's lists, and the edit forms of its models, each bound with bad data."""
+    import django_filters
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    for filterset in subclasses(django_filters.FilterSet):
+        if filterset.__module__.split(".")[0] in {
+            "hpregister",
+            "incidents",
+            "risks",
+            "compliance",
+            "internalcontrol",
+            "logcontrol",
+            "webhooks",
+        }:
+            if filterset._meta.model is not None:
+                yield filterset
+
+
+@pytest.mark.django_db
+def test_the_project_s_filter_forms_are_drawn_as_the_field_template_draws_them(rf, alice):
+    filtersets = list(project_forms())
+    assert len(filtersets) > 10
+    for data in ({}, {"year": "x", "aware_after": "31.02.2026", "organisation": "999999", "q": "<b>"}):
+        for filterset in filtersets:
+            request = rf.get("/", data)
+            request.user = alice
+            form = filterset(request.GET, queryset=filterset._meta.model.objects.all(), request=request).form
+            form.is_valid()
+            for bound_field in form:
+                assert str(bound_field.as_field_group()) == field_by_template(bound_field), (
+                    filterset,
+                    bound_field.name,
+                )
+
+
+def test_an_override_of_the_field_template_is_drawn_by_the_engine(tmp_path, settings):
+    override = tmp_path / "forms"
+    override.mkdir(parents=True)
+    (override / "field.html").write_text("<p data-own>{{ field.label }}</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+
+    class Form(forms.Form):
+        name = forms.CharField(label="Name")
+
+    assert str(Form()["name"].as_field_group()) == "<p data-own>Name</p>"
