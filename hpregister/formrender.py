@@ -10,12 +10,13 @@ templates, a template a project or an app overrides) through the template engine
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import django.forms
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import SafeData
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, SafeString
 
 BUILT_IN = Path(django.forms.__file__).resolve().parent / "templates"
 PROJECT_FIELD_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "forms" / "field.html"
@@ -26,12 +27,20 @@ class Unsupported(Exception):
     """A widget this module does not draw (an option with a template of its own): the engine draws it."""
 
 
+def escaped(value) -> SafeString:
+    """``conditional_escape(value)``; plain text, most of what a page prints, without the lazy-argument check
+    that Django's ``escape`` makes on every call (a third of its cost; a test compares the two)."""
+    if type(value) is str:
+        return SafeString(html.escape(value))
+    return conditional_escape(value)
+
+
 def text(value) -> str:
     """What ``{{ value }}`` prints (django.template.base.render_value_in_context with autoescape on)."""
     value = formats.localize(timezone.template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
-    return conditional_escape(value)
+    return escaped(value)
 
 
 def formatted(value) -> str:
@@ -42,7 +51,7 @@ def formatted(value) -> str:
         result = "%s" % value  # noqa: UP031 (the filter's own operation, kept for identical output)
     except (ValueError, TypeError):
         result = ""
-    return result if isinstance(value, SafeData) else escape(result)
+    return result if isinstance(value, SafeData) else SafeString(html.escape(result))
 
 
 def attrs(widget) -> str:

@@ -16,11 +16,12 @@ from django.db.models.constants import LOOKUP_SEP
 from django.utils import formats, timezone
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRow, BoundRows
 
+from .formrender import escaped
 from .models import Organisation, SecurityEvent
 from .timeutils import show_time
 
@@ -403,7 +404,7 @@ def _plain_link(link, bound_column, urls):
             href = context.get_absolute_url()
             if key is not None:
                 urls[key] = href
-        return content if href is None else format_html('<a href="{}">{}</a>', href, content)
+        return content if href is None else SafeString(f'<a href="{escaped(href)}">{escaped(content)}</a>')
 
     return plain_link
 
@@ -411,12 +412,12 @@ def _plain_link(link, bound_column, urls):
 def _localizer(localize):
     """What ``{{ cell }}``, ``{{ cell|localize }}`` and ``{{ cell|unlocalize }}`` do to a value."""
     if localize is False:
-        return lambda value: conditional_escape(str(value))
+        return lambda value: escaped(str(value))
 
     def localized(value):
         if isinstance(value, str):  # text, marked safe or not, is neither a time nor a number to localise
-            return conditional_escape(value)
-        return conditional_escape(formats.localize(timezone.template_localtime(value), use_l10n=True))
+            return escaped(value)
+        return escaped(formats.localize(timezone.template_localtime(value), use_l10n=True))
 
     return localized
 

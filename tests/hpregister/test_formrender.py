@@ -232,3 +232,21 @@ def test_an_override_of_the_field_template_is_drawn_by_the_engine(tmp_path, sett
         name = forms.CharField(label="Name")
 
     assert str(Form()["name"].as_field_group()) == "<p data-own>Name</p>"
+
+
+class Marked(str):
+    """A str subclass with its own __html__, which escaping must respect as conditional_escape does."""
+
+    def __html__(self):
+        return f"<i>{self}</i>"
+
+
+@given(st.one_of(SCALARS, st.builds(Marked, TEXTS), st.none()))
+def test_escaped_is_conditional_escape(value):
+    from django.utils.html import conditional_escape
+
+    from hpregister.formrender import escaped
+
+    expected = conditional_escape(value)
+    assert escaped(value) == expected
+    assert type(escaped(value)) is type(expected)
