@@ -20,6 +20,21 @@ class RiskTable(BaseTable):
     open_measures = tables.Column(verbose_name=_("Open measures"))
     overdue_measures = tables.Column(verbose_name=_("Overdue measures"))
 
+    # What the cells read: the title, the organisation's name, the residual assessment's labels and keys (the
+    # level comes from the matrix by its keys), treatment, status and the review date; not a risk's texts.
+    row_fields = (
+        "title",
+        "organisation",
+        "organisation__name",
+        "residual_probability",
+        "residual_probability__label",
+        "residual_consequence",
+        "residual_consequence__label",
+        "treatment",
+        "status",
+        "next_review",
+    )
+
     class Meta(BaseTable.Meta):
         model = Risk
         fields = (

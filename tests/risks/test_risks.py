@@ -341,3 +341,34 @@ def test_the_dashboard_shows_top10_overdue_reviews_and_linked_incidents(login, m
         incident
     ]
     assert list(panels["risks.reviews"]["reviews_overdue"]) == [risk]
+
+
+def test_the_risk_list_reads_only_what_its_cells_show_in_a_fixed_number_of_queries(login, mona):
+    """RiskTable.row_fields: the page's row query reads the cells' fields and the assessment's labels, not
+    each risk's texts; a fully assessed risk (its labels, level, review date) costs no query of its own."""
+    client = login(mona)
+    rhf = Organisation.objects.get(name=RHF)
+    client.get(reverse("risks:risk_list"))  # warm caches
+
+    def page():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("risks:risk_list"), {"per_page": 100, "sort": "title"})
+        return response, ctx
+
+    _, before = page()
+    for n in range(12):
+        Risk.objects.create(
+            title=f"Aaa assessed {n:02}",
+            description="long text " * 50,
+            organisation=rhf,
+            residual_probability=step(Dimension.PROBABILITY, "Høy"),
+            residual_consequence=step(Dimension.CONSEQUENCE, "Alvorlig"),
+            next_review=dt.date(2026, 1, 1),
+        )
+    response, after = page()
+    assert len(after) == len(before)
+    [rows] = [q["sql"] for q in after if '"risks_risk"."title", ' in q["sql"]]  # not the keys' ORDER BY
+    assert '"description"' not in rows and '"treatment_justification"' not in rows
+    html = response.content.decode()
+    assert html.count("Aaa assessed") == 12 and "Høy" in html and "Alvorlig" in html
+    assert html.count("01.01.2026") >= 12
