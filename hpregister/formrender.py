@@ -19,7 +19,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString
 
 BUILT_IN = Path(django.forms.__file__).resolve().parent / "templates"
-PROJECT_FIELD_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "forms" / "field.html"
+FIELD_TEMPLATE = "forms/field.html"  # the project's, drawn by field_group
+PROJECT_FIELD_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / FIELD_TEMPLATE
 WIDGETS = "django/forms/widgets/"
 
 
@@ -160,7 +161,6 @@ DRAWN = {
 
 
 REQUIRED_MARK = '<span class="hp-required" aria-hidden="true"> *</span>'
-FIELD_TEMPLATE = "forms/field.html"
 
 
 def field_group(field) -> str:
@@ -206,25 +206,19 @@ class WidgetRenderer:
     """A form renderer mixin: Django's built-in widget templates drawn by the functions above, as long as
     the engine would load Django's own file for them (an override in templates/ is used as written)."""
 
-    def drawn(self, template_name):
-        """The function that draws ``template_name``, or None where the engine must."""
-        known = self.__dict__.setdefault("_drawn", {})
-        if template_name not in known:
-            function = DRAWN.get(template_name)
-            if function is not None:
-                origin = Path(self.get_template(template_name).origin.name).resolve()
-                if not origin.is_relative_to(BUILT_IN):
-                    function = None
-            known[template_name] = function
-        return known[template_name]
+    def loads_from(self, template_name, reference: Path) -> bool:
+        """Whether the engine loads ``template_name`` from ``reference`` (a file, or a folder of them), and not
+        from an override: only then may a function here draw it in the template's place."""
+        known = self.__dict__.setdefault("_loads_from", {})
+        if (template_name, reference) not in known:
+            origin = Path(self.get_template(template_name).origin.name).resolve()
+            known[template_name, reference] = origin.is_relative_to(reference)
+        return known[template_name, reference]
 
-    def field_drawn(self) -> bool:
-        """Whether ``forms/field.html`` is the project's own (a test holds field_group to it), not an override."""
-        known = self.__dict__.setdefault("_drawn", {})
-        if FIELD_TEMPLATE not in known:
-            origin = Path(self.get_template(FIELD_TEMPLATE).origin.name).resolve()
-            known[FIELD_TEMPLATE] = origin == PROJECT_FIELD_TEMPLATE
-        return known[FIELD_TEMPLATE]
+    def drawn(self, template_name):
+        """The function that draws the widget template ``template_name``, or None where the engine must."""
+        function = DRAWN.get(template_name)
+        return function if function is not None and self.loads_from(template_name, BUILT_IN) else None
 
     def nested(self, option) -> str:
         """``{% include option.template_name with widget=option %}``."""
@@ -234,7 +228,7 @@ class WidgetRenderer:
         return function(option, self.nested)
 
     def render(self, template_name, context, request=None):
-        if template_name == FIELD_TEMPLATE and self.field_drawn():
+        if template_name == FIELD_TEMPLATE and self.loads_from(FIELD_TEMPLATE, PROJECT_FIELD_TEMPLATE):
             return field_group(context["field"])
         function = self.drawn(template_name)
         widget = context.get("widget") if function is not None else None

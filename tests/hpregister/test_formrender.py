@@ -8,11 +8,13 @@ from django.forms.renderers import TemplatesSetting
 from django.test import override_settings
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hpregister.formrender import escaped
 from hpregister.forms import FormRenderer
 
 TRICKY = st.sampled_from(["<b>&\"'", "æøå Å", "=1+1", " ", "a\nb", "", "0"])
@@ -182,8 +184,8 @@ def test_a_field_is_drawn_as_the_field_template_draws_it(kind, label, help_text,
         assert str(bound_field.as_field_group()) == field_by_template(bound_field)
 
 
-def project_forms():
-    """Every filter form of the project's lists, and the edit forms of its models, each bound with bad data."""
+def project_filtersets():
+    """Every FilterSet of the project's lists (the test binds each with good and bad data)."""
     import django_filters
 
     def subclasses(cls):
@@ -207,7 +209,7 @@ def project_forms():
 
 @pytest.mark.django_db
 def test_the_project_s_filter_forms_are_drawn_as_the_field_template_draws_them(rf, alice):
-    filtersets = list(project_forms())
+    filtersets = list(project_filtersets())
     assert len(filtersets) > 10
     for data in ({}, {"year": "x", "aware_after": "31.02.2026", "organisation": "999999", "q": "<b>"}):
         for filterset in filtersets:
@@ -243,10 +245,6 @@ class Marked(str):
 
 @given(st.one_of(SCALARS, st.builds(Marked, TEXTS), st.none()))
 def test_escaped_is_conditional_escape(value):
-    from django.utils.html import conditional_escape
-
-    from hpregister.formrender import escaped
-
     expected = conditional_escape(value)
     assert escaped(value) == expected
     assert type(escaped(value)) is type(expected)
