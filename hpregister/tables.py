@@ -1,3 +1,4 @@
+import dataclasses
 import functools
 import hashlib
 import json
@@ -40,12 +41,17 @@ class BoundedCountPaginator(Paginator):
         queryset = self._queryset()
         if not isinstance(queryset, QuerySet):
             return super().count
+        counted = self.counted(queryset)
         limit = settings.LIST_EXACT_COUNT_LIMIT
-        bounded = queryset.order_by().values("pk")[: limit + 1].count()
+        bounded = counted[: limit + 1].count()
         if bounded <= limit:
             return bounded
         self.estimated = True
-        return max(limit + 1, estimated_count(queryset))
+        return max(limit + 1, estimated_count(counted))
+
+    def counted(self, queryset):
+        """The query whose rows are counted: one per row of the list."""
+        return queryset.order_by().values("pk")
 
 
 class LateRowPaginator(BoundedCountPaginator):
@@ -61,8 +67,9 @@ class LateRowPaginator(BoundedCountPaginator):
     sort on a column that can be empty, or a cursor that does not verify, is paged by OFFSET as before.
     """
 
-    def __init__(self, object_list, per_page, *args, cursor=None, **kwargs):
+    def __init__(self, object_list, per_page, *args, cursor=None, key_source=None, **kwargs):
         self.cursor = cursor  # ("after" | "before", token) or None
+        self.key_source = key_source  # a KeySource, or None: the keys come from the list's own table
         super().__init__(object_list, per_page, *args, **kwargs)
 
     def _queryset(self):
@@ -82,7 +89,11 @@ class LateRowPaginator(BoundedCountPaginator):
             top = self.count
         keys_queryset = self.keys_queryset(queryset)
         seek = seek_order(keys_queryset)
-        by_cursor = self.keys_by_cursor(keys_queryset, seek, top - bottom) if seek else None
+        if self.key_source is not None and seek and self.key_source.serves(seek):
+            keys_queryset, seek_keys = self.key_source.keys(queryset, seek), self.key_source.renamed(seek)
+        else:
+            seek_keys = seek
+        by_cursor = self.keys_by_cursor(keys_queryset, seek, top - bottom, seek_keys) if seek else None
         if by_cursor is not None:
             query, backwards = by_cursor
             keys = self.fetch_keys(query)[::-1] if backwards else self.fetch_keys(query)
@@ -101,18 +112,25 @@ class LateRowPaginator(BoundedCountPaginator):
         page.previous_cursor = cursor_token(records[0], seek) if seek and records else ""
         return page
 
-    def keys_by_cursor(self, keys_queryset, seek, size):
+    def keys_by_cursor(self, keys_queryset, seek, size, seek_keys=None):
         """The query for the keys of the page after (or before: in reverse) the cursor's row, and whether it
-        runs backwards; None when there is no usable cursor."""
+        runs backwards; None when there is no usable cursor. ``seek`` names the list's fields (the cursor's),
+        ``seek_keys`` the same columns where ``keys_queryset`` holds them (a key source's names)."""
         if not self.cursor or size <= 0:
             return None
         direction, token = self.cursor
-        values = cursor_values(token, seek, keys_queryset.model)
+        values = cursor_values(token, seek, self._queryset().model)
         if values is None:
             return None
+        seek_keys = seek_keys or seek
         if direction == "after":
-            return keys_queryset.filter(seek_filter(seek, values, forward=True))[:size], False
-        return keys_queryset.filter(seek_filter(seek, values, forward=False)).reverse()[:size], True
+            return keys_queryset.filter(seek_filter(seek_keys, values, forward=True))[:size], False
+        return keys_queryset.filter(seek_filter(seek_keys, values, forward=False)).reverse()[:size], True
+
+    def counted(self, queryset):
+        if self.key_source is not None:
+            return self.key_source.rows.order_by().values(self.key_source.key(queryset.model))
+        return super().counted(queryset)
 
     def fetch_keys(self, query) -> list:
         return list(query)
@@ -122,6 +140,38 @@ class LateRowPaginator(BoundedCountPaginator):
         ordering's last column, so an index on (column, id) serves it both ways and no row can appear on two
         pages or on none when many rows share a value."""
         return tie_broken(queryset).values_list("pk", flat=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class KeySource:
+    """Another table that holds exactly the rows of a list, once each, with copies of its sort columns: it
+    gives the list its keys and its count. ``columns`` maps the list model's attnames to the source's (the
+    primary key's is the reference to the listed row).
+
+    One organisation's rows of a link table, with the listed model's sort key copied next to the
+    organisation, give a one-organisation officer a page from the index (organisation, key, row) alone,
+    where the list's own table is walked in its order and each row probed for the organisation. Only a list
+    the source holds exactly can use one: a filtered list reads its own table (a correlated EXISTS from the
+    source to the filtered rows cost several times more on PostgreSQL than walking the list's own index).
+    The page's rows are still read through the list's queryset, so a key the list cannot show is never shown.
+    """
+
+    rows: QuerySet
+    columns: dict[str, str]
+
+    def serves(self, seek) -> bool:
+        return all(name in self.columns for name, _descending in seek)
+
+    def renamed(self, seek):
+        return [(self.columns[name], descending) for name, descending in seek]
+
+    def key(self, model) -> str:
+        return self.columns[model._meta.pk.attname]
+
+    def keys(self, queryset, seek):
+        """The listed rows' primary keys in ``seek``'s order, read from the source."""
+        order = [f"-{name}" if descending else name for name, descending in self.renamed(seek)]
+        return self.rows.order_by(*order).values_list(self.key(queryset.model), flat=True)
 
 
 def tie_broken(queryset):

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.validators import EMPTY_VALUES
 from django.db import IntegrityError, connection, transaction
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,7 +39,7 @@ from .history import display_value, history_entries
 from .inbox import DEFAULT_HORIZON, HORIZONS, my_tasks
 from .models import FormSubmission, Organisation, SavedFilter, SecurityEvent
 from .registry import dashboard_panels, search_sources, task_sources
-from .tables import LateRowPaginator, OrganisationTable, SecurityEventTable
+from .tables import KeySource, LateRowPaginator, OrganisationTable, SecurityEventTable
 
 FORM_TOKEN = "_form_token"
 
@@ -155,7 +156,22 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
             "per_page": max(1, min(per_page, settings.LIST_MAX_PAGE_SIZE)),
             "paginator_class": LateRowPaginator,
             "cursor": cursor,
+            "key_source": None if self.narrowed() else self.key_source(),
         }
+
+    def key_source(self) -> KeySource | None:
+        """Another table that holds exactly this list's rows, to read its keys and count from (see
+        KeySource); None: the list's own table. Asked only of a list no filter narrows (``narrowed``)."""
+        return None
+
+    def narrowed(self) -> bool:
+        """Whether the filters narrow the list (an invalid filter counts: it may show nothing)."""
+        filterset = getattr(self, "filterset", None)
+        if filterset is None or not filterset.is_bound:
+            return False
+        if not filterset.is_valid():
+            return True
+        return any(value not in EMPTY_VALUES for value in filterset.form.cleaned_data.values())
 
     def get_table_kwargs(self):
         # per_page is read by get_table_pagination (bounded), not by django-tables2 (unbounded).

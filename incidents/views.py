@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from hpregister.access import Access
 from hpregister.forms import object_id
 from hpregister.pdf import pdf_response
+from hpregister.tables import KeySource
 from hpregister.timeutils import humanize_duration
 from hpregister.views import ChildObjectEditView, ObjectDetailView, ObjectEditView, ObjectListView, attempt
 
@@ -39,6 +40,18 @@ class IncidentListView(ObjectListView):
     table_class = tables.IncidentTable
     filterset_class = filters.IncidentFilterSet
     template_name = "incidents/incident_list.html"
+
+    def key_source(self):
+        """An officer of one organisation: the keys come from that organisation's link rows, which carry
+        the incident's aware_at (kept by the database), in the index (organisation, aware_at, incident)."""
+        access = self.access
+        if access.sees_all or len(access.organisation_ids) != 1:
+            return None
+        (organisation,) = access.organisation_ids
+        return KeySource(
+            IncidentOrganisation.objects.filter(organisation_id=organisation),
+            {"aware_at": "aware_at", "id": "incident_id"},
+        )
 
 
 class IncidentView(ObjectDetailView):

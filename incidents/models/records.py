@@ -44,8 +44,14 @@ class IncidentOrganisation(ScopedModel):
         verbose_name=_("informed by"),
     )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    # The incident's aware_at, kept here by the database's own triggers (migration 0012) on every write of
+    # either table, whatever path it takes (a form, the admin, QuerySet.update, bulk_create, raw SQL): an
+    # officer of one organisation then gets a page of the incident list, in its default order, from the
+    # index (organisation, aware_at, incident) alone, however large the register grows (#18). Never typed,
+    # never shown; a value written here is replaced by the incident's.
+    aware_at = models.DateTimeField(_("incident became aware"), null=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["aware_at"])
     organisation_path = "incident__organisations"
 
     class Meta:
@@ -58,7 +64,11 @@ class IncidentOrganisation(ScopedModel):
         # An officer's list counts the incidents of their organisations, often with a filter on the incident
         # (category, status): (organisation, incident) gives them from the index alone, where the index on
         # the organisation alone sent the count to the table for each of them (#18).
-        indexes = [models.Index(fields=["organisation", "incident"], name="incident_org_by_organisation")]
+        indexes = [
+            models.Index(fields=["organisation", "incident"], name="incident_org_by_organisation"),
+            # One organisation's incidents in the list's default order (-aware_at, -pk), read both ways.
+            models.Index(fields=["organisation", "aware_at", "incident"], name="incident_org_by_aware_at"),
+        ]
 
     def __str__(self):
         return str(self.organisation)
