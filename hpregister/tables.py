@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connections, models
 from django.db.models import F, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
@@ -65,6 +65,10 @@ class LateRowPaginator(BoundedCountPaginator):
     first row), and such a page seeks to it in the index instead of counting past every earlier row, so
     walking a million-row list costs the same on its last page as on its first. A page chosen by number, a
     sort on a column that can be empty, or a cursor that does not verify, is paged by OFFSET as before.
+
+    Each page reads one key more than it shows, to know whether rows follow it: past LIST_EXACT_COUNT_LIMIT
+    the count is an estimate, and its last page number is not where the list ends. Next shows while rows
+    follow, and a page past the end (the Last link of an estimate too high) shows the list's last rows.
     """
 
     def __init__(self, object_list, per_page, *args, cursor=None, key_source=None, **kwargs):
@@ -85,7 +89,7 @@ class LateRowPaginator(BoundedCountPaginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
-        if top + self.orphans >= self.count:
+        if top + self.orphans >= self.count and not self.estimated:  # an estimate is no bound: the keys tell
             top = self.count
         keys_queryset = self.keys_queryset(queryset)
         seek = seek_order(keys_queryset)
@@ -93,12 +97,22 @@ class LateRowPaginator(BoundedCountPaginator):
             keys_queryset, seek_keys = self.key_source.keys(queryset, seek), self.key_source.renamed(seek)
         else:
             seek_keys = seek
-        by_cursor = self.keys_by_cursor(keys_queryset, seek, top - bottom, seek_keys) if seek else None
+        size = top - bottom
+        by_cursor = self.keys_by_cursor(keys_queryset, seek, size, seek_keys) if seek else None
+        # One key more than the page shows tells whether rows follow it (the count may be an estimate).
         if by_cursor is not None:
             query, backwards = by_cursor
-            keys = self.fetch_keys(query)[::-1] if backwards else self.fetch_keys(query)
+            keys = self.fetch_keys(query)
+            more = True if backwards else len(keys) > size  # backwards: the cursor's own page follows
+            keys = keys[:size][::-1] if backwards else keys[:size]
         else:
-            keys = self.fetch_keys(keys_queryset[bottom:top])
+            keys = self.fetch_keys(keys_queryset[bottom : top + 1])
+            more = len(keys) > size
+            keys = keys[:size]
+            if not keys and self.estimated and number > 1:
+                # Past the end of a list whose count was estimated too high (the Last link, a page typed in):
+                # its last rows, read from the end.
+                keys = self.fetch_keys(keys_queryset.reverse()[: self.per_page])[::-1]
         table = bound_rows.table if bound_rows is not None else None
         rows = loaded_fields(queryset, table, [name for name, _descending in seek or ()])
         loaded = {record.pk: record for record in rows.filter(pk__in=keys)}
@@ -107,10 +121,19 @@ class LateRowPaginator(BoundedCountPaginator):
             records_or_rows = BoundRows(data=records, table=bound_rows.table)
         else:
             records_or_rows = records
-        page = self._get_page(records_or_rows, number, self)
+        page = ListPage(records_or_rows, number, self, more=more if self.estimated else None)
         page.next_cursor = cursor_token(records[-1], seek) if seek and records else ""
         page.previous_cursor = cursor_token(records[0], seek) if seek and records else ""
         return page
+
+    def validate_number(self, number):
+        """A page past an estimated count is a real page if rows are there: the count is not a bound."""
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if self.estimated and int(number) > 1:
+                return int(number)
+            raise
 
     def keys_by_cursor(self, keys_queryset, seek, size, seek_keys=None):
         """The query for the keys of the page after (or before: in reverse) the cursor's row, and whether it
@@ -124,7 +147,7 @@ class LateRowPaginator(BoundedCountPaginator):
             return None
         seek_keys = seek_keys or seek
         if direction == "after":
-            return keys_queryset.filter(seek_filter(seek_keys, values, forward=True))[:size], False
+            return keys_queryset.filter(seek_filter(seek_keys, values, forward=True))[: size + 1], False
         return keys_queryset.filter(seek_filter(seek_keys, values, forward=False)).reverse()[:size], True
 
     def counted(self, queryset):
@@ -172,6 +195,21 @@ class KeySource:
         """The listed rows' primary keys in ``seek``'s order, read from the source."""
         order = [f"-{name}" if descending else name for name, descending in self.renamed(seek)]
         return self.rows.order_by(*order).values_list(self.key(queryset.model), flat=True)
+
+
+class ListPage(Page):
+    """A page that may know from its keys whether rows follow it (``more``): where the count is an
+    estimate, its last page number is not the end of the list, either way."""
+
+    def __init__(self, object_list, number, paginator, more=None):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self):
+        return super().has_next() if self.more is None else self.more
+
+    def next_page_number(self):
+        return self.number + 1 if self.more else super().next_page_number()
 
 
 def tie_broken(queryset):

@@ -94,3 +94,31 @@ def test_a_sort_on_a_column_that_can_be_empty_pages_by_number(login, alice, brea
     assert walk(client, f"{base}?sort=first_notified_at&per_page=5", "next") == page_titles(
         client.get(base, {"sort": "first_notified_at", "per_page": 100})
     )
+
+
+@pytest.mark.parametrize("error", [+12, -8])
+@pytest.mark.parametrize("sort", ["", "title", "first_notified_at"])
+def test_an_estimated_count_neither_ends_the_list_early_nor_shows_empty_pages(
+    error, sort, login, alice, breaches, settings, monkeypatch
+):
+    """Past LIST_EXACT_COUNT_LIMIT the count is PostgreSQL's estimate, which can be off either way. The Last
+    link of an estimate too high showed an empty page (a one-organisation officer at 100 000 incidents: three
+    of them), and Next stopped at the last page of an estimate too low. A page knows from its keys whether
+    rows follow it."""
+    settings.LIST_EXACT_COUNT_LIMIT = 5
+    monkeypatch.setattr("hpregister.tables.estimated_count", lambda queryset: 23 + error)
+    client = login(alice)
+    base = reverse("incidents:incident_list")
+    first = client.get(base, {"sort": sort, "per_page": 5})
+    paginator = first.context["table"].paginator
+    assert paginator.estimated and paginator.num_pages == (23 + error + 4) // 5
+    expected = page_titles(client.get(base, {"sort": sort, "per_page": 100}))
+    assert len(expected) == 23
+
+    assert walk(client, f"{base}?sort={sort}&per_page=5", "next") == expected  # no empty page, no row missing
+    last = client.get(base, {"sort": sort, "per_page": 5, "page": paginator.num_pages})
+    assert page_titles(last) == (expected[-5:] if error > 0 else expected[(paginator.num_pages - 1) * 5 :][:5])
+    assert (link(last.content.decode(), "next") is None) == (error > 0)
+    beyond = client.get(base, {"sort": sort, "per_page": 5, "page": 9})  # past both the estimate and the rows
+    assert beyond.status_code == 200 and page_titles(beyond) == expected[-5:]
+    assert link(beyond.content.decode(), "next") is None
