@@ -75,7 +75,7 @@ def prepare(seconds: int) -> dict:
     from hpregister.choices import Role
     from hpregister.middleware import SessionActivityMiddleware
     from hpregister.models import ExportJob, Membership, Organisation
-    from hpregister.tables import cursor_token, seek_order, tie_broken
+    from hpregister.tables import page_cursor_token, seek_order, tie_broken
     from incidents.models import Incident
 
     User = get_user_model()
@@ -103,7 +103,7 @@ def prepare(seconds: int) -> dict:
     deep = max(1, int(0.75 * total / 50))
     ordered = tie_broken(Incident.objects.all())
     before_deep = ordered[(deep - 1) * 50 - 1]
-    cursor = cursor_token(before_deep, seek_order(ordered.values_list("pk", flat=True)))
+    cursor = page_cursor_token(before_deep, seek_order(ordered.values_list("pk", flat=True)), deep - 1)
     pages = [
         ("Incident list, page 1 — operator's privacy officer", "alice", "/incidents/"),
         ("Incident list, page 1 — one-organisation privacy officer", "bob", "/incidents/"),
@@ -112,8 +112,13 @@ def prepare(seconds: int) -> dict:
             "bob",
             "/incidents/?category=snooping&sort=title",
         ),
-        ("Incident list, ¾ down by page number", "alice", f"/incidents/?page={deep}"),
+        ("Incident list, ¾ down by a page number typed in", "alice", f"/incidents/?page={deep}"),
         ("Incident list, ¾ down by its Next link (cursor)", "alice", f"/incidents/?page={deep}&after={cursor}"),
+        (
+            "Incident list, ¾ down by a page-number link (two pages on)",
+            "alice",
+            f"/incidents/?page={deep + 2}&after={cursor}",
+        ),
         ("Risk list, page 1 — manager", "mona", "/risks/"),
         ("Admin incident change list, page 1", "root", "/admin/incidents/incident/"),
         (

@@ -62,13 +62,17 @@ class LateRowPaginator(BoundedCountPaginator):
     with their annotations and prefetches, are loaded. One more query per page, the same for every page.
 
     The Next and Previous links carry a cursor (``after`` / ``before``: the sort values of the page's last or
-    first row), and such a page seeks to it in the index instead of counting past every earlier row, so
-    walking a million-row list costs the same on its last page as on its first. A page chosen by number, a
-    sort on a column that can be empty, or a cursor that does not verify, is paged by OFFSET as before.
+    first row, and that page's number), and such a page seeks to it in the index instead of counting past
+    every earlier row, so walking a million-row list costs the same on its last page as on its first. The
+    page numbers around the current page link from its cursors too, skipping only the pages between (at most
+    a few hundred rows), so a numbered page beside a deep page costs what Next does. A page number typed in
+    without a cursor, a sort on a column that can be empty, or a cursor that does not verify, is paged by
+    OFFSET as before.
 
     Each page reads one key more than it shows, to know whether rows follow it: past LIST_EXACT_COUNT_LIMIT
     the count is an estimate, and its last page number is not where the list ends. Next shows while rows
-    follow, and a page past the end (the Last link of an estimate too high) shows the list's last rows.
+    follow, and the last page by number (the Last link), or any page past it, shows the list's last rows,
+    read from the end.
     """
 
     def __init__(self, object_list, per_page, *args, cursor=None, key_source=None, **kwargs):
@@ -98,21 +102,30 @@ class LateRowPaginator(BoundedCountPaginator):
         else:
             seek_keys = seek
         size = top - bottom
-        by_cursor = self.keys_by_cursor(keys_queryset, seek, size, seek_keys) if seek else None
-        # One key more than the page shows tells whether rows follow it (the count may be an estimate).
+        by_cursor = self.keys_by_cursor(keys_queryset, seek, size, seek_keys, number) if seek else None
+        keys, more, earlier = [], False, None
+        # One key more than the page shows tells whether rows follow it, and read backwards whether rows come
+        # before it: past LIST_EXACT_COUNT_LIMIT the count is an estimate, and page numbers only approximate.
         if by_cursor is not None:
             query, backwards = by_cursor
             keys = self.fetch_keys(query)
-            more = True if backwards else len(keys) > size  # backwards: the cursor's own page follows
-            keys = keys[:size][::-1] if backwards else keys[:size]
-        else:
+            if not backwards:
+                more, keys = len(keys) > size, keys[:size]
+            elif keys:  # the cursor's own page follows
+                earlier, more, keys = len(keys) > size, True, keys[:size][::-1]
+            else:  # the pages skipped ran past the start of the list: its first rows
+                keys = self.fetch_keys(keys_queryset[: size + 1])
+                earlier, more, keys = False, len(keys) > size, keys[:size]
+        # The last page of a list whose count is an estimate (the Last link), or a cursor's page beyond the rows:
+        # the list's last rows, read from the end, where OFFSET would read all of it.
+        from_end = self.estimated and number > 1 and (by_cursor is not None or seek and number >= self.num_pages)
+        if not keys and not from_end:
             keys = self.fetch_keys(keys_queryset[bottom : top + 1])
             more = len(keys) > size
             keys = keys[:size]
-            if not keys and self.estimated and number > 1:
-                # Past the end of a list whose count was estimated too high (the Last link, a page typed in):
-                # its last rows, read from the end.
-                keys = self.fetch_keys(keys_queryset.reverse()[: self.per_page])[::-1]
+        if not keys and self.estimated and number > 1:  # (by number: past the end of an estimate too high)
+            keys = self.fetch_keys(keys_queryset.reverse()[: self.per_page + 1])
+            more, earlier, keys = False, len(keys) > self.per_page, keys[: self.per_page][::-1]
         table = bound_rows.table if bound_rows is not None else None
         rows = loaded_fields(queryset, table, [name for name, _descending in seek or ()])
         loaded = {record.pk: record for record in rows.filter(pk__in=keys)}
@@ -121,9 +134,11 @@ class LateRowPaginator(BoundedCountPaginator):
             records_or_rows = BoundRows(data=records, table=bound_rows.table)
         else:
             records_or_rows = records
-        page = ListPage(records_or_rows, number, self, more=more if self.estimated else None)
-        page.next_cursor = cursor_token(records[-1], seek) if seek and records else ""
-        page.previous_cursor = cursor_token(records[0], seek) if seek and records else ""
+        if not self.estimated:
+            more = earlier = None  # an exact count numbers the pages
+        page = ListPage(records_or_rows, number, self, more=more, earlier=earlier)
+        page.next_cursor = page_cursor_token(records[-1], seek, number) if seek and records else ""
+        page.previous_cursor = page_cursor_token(records[0], seek, number) if seek and records else ""
         return page
 
     def validate_number(self, number):
@@ -135,20 +150,27 @@ class LateRowPaginator(BoundedCountPaginator):
                 return int(number)
             raise
 
-    def keys_by_cursor(self, keys_queryset, seek, size, seek_keys=None):
-        """The query for the keys of the page after (or before: in reverse) the cursor's row, and whether it
-        runs backwards; None when there is no usable cursor. ``seek`` names the list's fields (the cursor's),
-        ``seek_keys`` the same columns where ``keys_queryset`` holds them (a key source's names)."""
+    def keys_by_cursor(self, keys_queryset, seek, size, seek_keys, number):
+        """The query for the keys of page ``number`` after (or before: in reverse) the cursor's row, skipping the
+        pages between the cursor's own page and it, and whether it runs backwards; None when there is no usable
+        cursor. ``seek`` names the list's fields (the cursor's), ``seek_keys`` the same columns where
+        ``keys_queryset`` holds them (a key source's names)."""
         if not self.cursor or size <= 0:
             return None
         direction, token = self.cursor
-        values = cursor_values(token, seek, self._queryset().model)
-        if values is None:
+        cursor = page_cursor_values(token, seek, self._queryset().model)
+        if cursor is None:
             return None
-        seek_keys = seek_keys or seek
+        values, origin = cursor
+        if (number <= origin) if direction == "after" else (number > origin):
+            return None  # a page on the other side of the cursor: by number
+        # (Before page 1 read backwards, with rows before it, the previous page is numbered 1 again.)
+        between = number - origin - 1 if direction == "after" else max(0, origin - number - 1)
+        skip = between * self.per_page
         if direction == "after":
-            return keys_queryset.filter(seek_filter(seek_keys, values, forward=True))[: size + 1], False
-        return keys_queryset.filter(seek_filter(seek_keys, values, forward=False)).reverse()[:size], True
+            return keys_queryset.filter(seek_filter(seek_keys, values, forward=True))[skip : skip + size + 1], False
+        before = keys_queryset.filter(seek_filter(seek_keys, values, forward=False)).reverse()
+        return before[skip : skip + size + 1], True
 
     def counted(self, queryset):
         if self.key_source is not None:
@@ -201,15 +223,36 @@ class ListPage(Page):
     """A page that may know from its keys whether rows follow it (``more``): where the count is an
     estimate, its last page number is not the end of the list, either way."""
 
-    def __init__(self, object_list, number, paginator, more=None):
+    next_cursor = previous_cursor = ""
+
+    def __init__(self, object_list, number, paginator, more=None, earlier=None):
         super().__init__(object_list, number, paginator)
         self.more = more
+        self.earlier = earlier  # whether rows come before this page, where its number cannot tell
+
+    def cursor_to(self, number) -> tuple[str, str] | None:
+        """How the link to page ``number`` reaches it from this page: ("after", the cursor of this page's last
+        row) for a later page, ("before", its first row's) for an earlier one. None for the first page, and for
+        the last one of an estimated count (both are read from an end), and where this page has no cursors."""
+        if number == 1 or number == self.number or self.paginator.estimated and number >= self.paginator.num_pages:
+            return None
+        if number > self.number:
+            return ("after", self.next_cursor) if self.next_cursor else None
+        return ("before", self.previous_cursor) if self.previous_cursor else None
 
     def has_next(self):
         return super().has_next() if self.more is None else self.more
 
     def next_page_number(self):
         return self.number + 1 if self.more else super().next_page_number()
+
+    def has_previous(self):
+        return super().has_previous() if self.earlier is None else self.earlier
+
+    def previous_page_number(self):
+        """With an estimated count a page read backwards may be numbered 1 with rows before it (the numbers
+        were counted from the end): those are page 1 too, until the first rows."""
+        return max(1, self.number - 1) if self.earlier else super().previous_page_number()
 
 
 def tie_broken(queryset):
@@ -264,8 +307,41 @@ def is_total_order(meta, attnames: set[str]) -> bool:
 
 def cursor_token(record, seek, salt=CURSOR_SALT) -> str:
     """The sort values of ``record`` in ``seek``, signed (a blank stays None)."""
+    return signing.dumps(raw_values(record, seek), salt=salt)
+
+
+def page_cursor_token(record, seek, number: int) -> str:
+    """A list page's cursor: the sort values of ``record`` in ``seek`` and the number of its page, signed."""
+    return signing.dumps({"row": raw_values(record, seek), "page": number}, salt=CURSOR_SALT)
+
+
+def raw_values(record, seek) -> list:
     values = (getattr(record, name) for name, _descending in seek)
-    return signing.dumps([None if value is None else str(value) for value in values], salt=salt)
+    return [None if value is None else str(value) for value in values]
+
+
+def page_cursor_values(token: str, seek, model) -> tuple[list, int] | None:
+    """The values and page number of a cursor made by ``page_cursor_token``; None if it does not verify or fit."""
+    try:
+        raw = signing.loads(token, salt=CURSOR_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("page"), int) or raw["page"] < 1:
+        return None
+    values = typed_values(raw.get("row"), seek, model)
+    return None if values is None else (values, raw["page"])
+
+
+def typed_values(raw, seek, model, fields=None) -> list | None:
+    """A cursor's raw values typed by the model's fields (or ``fields``, one per term of ``seek``); None if
+    they do not fit."""
+    try:
+        if not isinstance(raw, list) or len(raw) != len(seek):
+            return None
+        fields = fields or [model._meta.get_field(name) for name, _d in seek]
+        return [None if value is None else field.to_python(value) for field, value in zip(fields, raw, strict=True)]
+    except (ValidationError, ValueError, TypeError, FieldDoesNotExist):
+        return None
 
 
 def cursor_values(token: str, seek, model, salt=CURSOR_SALT, fields=None) -> list | None:
@@ -273,12 +349,9 @@ def cursor_values(token: str, seek, model, salt=CURSOR_SALT, fields=None) -> lis
     term of ``seek``); None if it does not verify or does not fit."""
     try:
         raw = signing.loads(token, salt=salt)
-        if not isinstance(raw, list) or len(raw) != len(seek):
-            return None
-        fields = fields or [model._meta.get_field(name) for name, _d in seek]
-        return [None if value is None else field.to_python(value) for field, value in zip(fields, raw, strict=True)]
-    except (signing.BadSignature, ValidationError, ValueError, TypeError, FieldDoesNotExist):
+    except signing.BadSignature:
         return None
+    return typed_values(raw, seek, model, fields)
 
 
 def seek_filter(seek, values, forward: bool, nullable=frozenset()) -> Q:

@@ -117,8 +117,79 @@ def test_an_estimated_count_neither_ends_the_list_early_nor_shows_empty_pages(
 
     assert walk(client, f"{base}?sort={sort}&per_page=5", "next") == expected  # no empty page, no row missing
     last = client.get(base, {"sort": sort, "per_page": 5, "page": paginator.num_pages})
-    assert page_titles(last) == (expected[-5:] if error > 0 else expected[(paginator.num_pages - 1) * 5 :][:5])
-    assert (link(last.content.decode(), "next") is None) == (error > 0)
+    if sort == "first_notified_at":  # a column that can be empty has no cursors: its pages go by number
+        assert page_titles(last) == (expected[-5:] if error > 0 else expected[(paginator.num_pages - 1) * 5 :][:5])
+        assert (link(last.content.decode(), "next") is None) == (error > 0)
+    else:  # the Last link: the list's last rows, whatever the estimate
+        assert page_titles(last) == expected[-5:]
+        assert link(last.content.decode(), "next") is None
+        # Walking back from there by Previous reaches the first row, each row once, wherever the numbers end.
+        assert walk(client, f"{base}?sort={sort}&per_page=5&page={paginator.num_pages}", "prev") == expected[::-1]
     beyond = client.get(base, {"sort": sort, "per_page": 5, "page": 9})  # past both the estimate and the rows
     assert beyond.status_code == 200 and page_titles(beyond) == expected[-5:]
     assert link(beyond.content.decode(), "next") is None
+
+
+def numbered_links(html: str) -> dict[int, str]:
+    return {int(n): unescape(href) for href, n in re.findall(r'<a [^>]*href="([^"]+)"[^>]*>(\d+)</a>', html)}
+
+
+def key_offsets(queries) -> list[int]:
+    keys = [q["sql"] for q in queries if q["sql"].startswith('SELECT "incidents_incident"."id" AS "pk" FROM')]
+    return [int(m.group(1)) if (m := re.search(r"OFFSET (\d+)", sql)) else 0 for sql in keys]
+
+
+@pytest.mark.parametrize("sort", ["", "title", "-reference", "-status", "first_notified_at"])
+@pytest.mark.parametrize("estimate", [None, 23 + 5, 23 - 6])
+def test_a_numbered_page_beside_the_current_one_is_read_from_its_cursor(
+    sort, estimate, login, alice, breaches, settings, monkeypatch
+):
+    """The page numbers around a deep page are links a user clicks, and by OFFSET each counted past every
+    earlier row (at a million incidents, 75 ms three quarters down). They carry the current page's cursor
+    now and skip only the pages between, and show the same rows as the numbers did (with an exact count)."""
+    if estimate:
+        settings.LIST_EXACT_COUNT_LIMIT = 5
+        monkeypatch.setattr("hpregister.tables.estimated_count", lambda queryset: estimate)
+    client = login(alice)
+    base = reverse("incidents:incident_list")
+    expected = page_titles(client.get(base, {"sort": sort, "per_page": 100}))
+    pages = [expected[start : start + 2] for start in range(0, 23, 2)]
+    seeks = sort != "first_notified_at"  # a column that can be empty is paged by number
+
+    url, number, seen = f"{base}?sort={sort}&per_page=2&page=6", 6, []
+    for goal in (8, 11, 9, 4, 1, 2, 3, 12):
+        response = client.get(url)
+        assert response.status_code == 200
+        links = numbered_links(response.content.decode())
+        target = goal if goal in links else max(p for p in links if p < goal)
+        href = links[target]
+        cursor = "after=" in href or "before=" in href
+        last_of_estimate = estimate and seeks and target >= response.context["table"].paginator.num_pages
+        assert cursor == (seeks and target not in (1, number) and not last_of_estimate), (target, href)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(base + href)
+        shown = page_titles(response)
+        if cursor:
+            assert max(key_offsets(queries)) <= (abs(target - number) - 1) * 2, key_offsets(queries)
+        if not estimate:
+            assert shown == pages[target - 1], (target, href)
+        elif last_of_estimate:
+            assert shown == expected[-2:]
+        else:  # numbered from somewhere: the rows still follow on from (or lead up to) the current page
+            assert len(shown) == 2 and shown[0] in expected
+        seen.append(target)
+        url, number = base + href, target
+    assert 1 in seen and 2 in seen
+
+
+def test_the_last_page_of_an_estimated_count_is_read_from_the_end(login, alice, breaches, settings, monkeypatch):
+    settings.LIST_EXACT_COUNT_LIMIT = 5
+    monkeypatch.setattr("hpregister.tables.estimated_count", lambda queryset: 40)
+    client = login(alice)
+    base = reverse("incidents:incident_list")
+    expected = page_titles(client.get(base, {"per_page": 100}))
+    with CaptureQueriesContext(connection) as queries:
+        last = client.get(base, {"per_page": 5, "page": 8})
+    assert page_titles(last) == expected[-5:]
+    keys = [q["sql"] for q in queries if q["sql"].startswith('SELECT "incidents_incident"."id" AS "pk" FROM')]
+    assert len(keys) == 1 and "OFFSET" not in keys[0].upper() and "ASC" in keys[0], keys  # newest first, reversed

@@ -22,3 +22,21 @@ def oslo(value, format_name="SHORT_DATETIME_FORMAT"):
 def duration_words(value):
     """{{ delay|duration_words }}: "1 d 4 t", in the reader's language."""
     return humanize_duration(value) if value is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def page_href(context, table, number):
+    """{% page_href table p %}: the query string of the link to page ``p`` of the table. The current page
+    keeps the request's own query; a page beside it goes by its cursor (``ListPage.cursor_to``), so a
+    numbered page next to a deep one costs what Next does; page 1, and the last of an estimated count, by
+    number (both are read from an end)."""
+    page = table.page
+    query = context["request"].GET.copy()
+    if number != page.number:
+        query.pop("after", None)
+        query.pop("before", None)
+        via = page.cursor_to(number) if hasattr(page, "cursor_to") else None
+        if via is not None:
+            query[via[0]] = via[1]
+    query[table.prefixed_page_field] = number
+    return "?" + query.urlencode()
