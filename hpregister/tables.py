@@ -196,9 +196,11 @@ class KeySource:
     One organisation's rows of a link table, with the listed model's sort key copied next to the
     organisation, give a one-organisation officer a page from the index (organisation, key, row) alone,
     where the list's own table is walked in its order and each row probed for the organisation. Only a list
-    the source holds exactly can use one: a filtered list reads its own table (a correlated EXISTS from the
-    source to the filtered rows cost several times more on PostgreSQL than walking the list's own index).
-    The page's rows are still read through the list's queryset, so a key the list cannot show is never shown.
+    the source holds exactly can use one: the view narrows the source by the filters whose columns are
+    copied too, and gives none for any other filter (a correlated EXISTS from the source to the filtered rows
+    cost several times more on PostgreSQL than walking the list's own index). A sort the source does not
+    hold takes the keys from the list's own table, and still the count from the source. The page's rows are
+    always read through the list's queryset, so a key the list cannot show is never shown.
     """
 
     rows: QuerySet

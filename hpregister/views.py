@@ -156,22 +156,24 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
             "per_page": max(1, min(per_page, settings.LIST_MAX_PAGE_SIZE)),
             "paginator_class": LateRowPaginator,
             "cursor": cursor,
-            "key_source": None if self.narrowed() else self.key_source(),
+            "key_source": self.key_source(),
         }
 
     def key_source(self) -> KeySource | None:
         """Another table that holds exactly this list's rows, to read its keys and count from (see
-        KeySource); None: the list's own table. Asked only of a list no filter narrows (``narrowed``)."""
+        KeySource); None: the list's own table. A view that has one must narrow it by ``narrowing()``, and
+        give none for a filter it cannot apply to it."""
         return None
 
-    def narrowed(self) -> bool:
-        """Whether the filters narrow the list (an invalid filter counts: it may show nothing)."""
+    def narrowing(self) -> dict | None:
+        """The filters that narrow the list, by name with their cleaned values ({}: none); None when a filter
+        is invalid (the list may then show nothing)."""
         filterset = getattr(self, "filterset", None)
         if filterset is None or not filterset.is_bound:
-            return False
+            return {}
         if not filterset.is_valid():
-            return True
-        return any(value not in EMPTY_VALUES for value in filterset.form.cleaned_data.values())
+            return None
+        return {name: value for name, value in filterset.form.cleaned_data.items() if value not in EMPTY_VALUES}
 
     def get_table_kwargs(self):
         # per_page is read by get_table_pagination (bounded), not by django-tables2 (unbounded).

@@ -42,16 +42,21 @@ class IncidentListView(ObjectListView):
     template_name = "incidents/incident_list.html"
 
     def key_source(self):
-        """An officer of one organisation: the keys come from that organisation's link rows, which carry
-        the incident's aware_at (kept by the database), in the index (organisation, aware_at, incident)."""
-        access = self.access
-        if access.sees_all or len(access.organisation_ids) != 1:
+        """An officer of one organisation: the keys and the count come from that organisation's link rows,
+        which carry the incident's aware_at, category and status (kept by the database), in the indexes
+        (organisation, [category | status,] aware_at, incident); with any other filter, from the incidents."""
+        access, narrowing = self.access, self.narrowing()
+        if access.sees_all or len(access.organisation_ids) != 1 or narrowing is None:
+            return None
+        if set(narrowing) - {"category", "status"}:
             return None
         (organisation,) = access.organisation_ids
-        return KeySource(
-            IncidentOrganisation.objects.filter(organisation_id=organisation),
-            {"aware_at": "aware_at", "id": "incident_id"},
-        )
+        rows = IncidentOrganisation.objects.filter(organisation_id=organisation)
+        if "category" in narrowing:
+            rows = rows.filter(category=narrowing["category"])
+        if "status" in narrowing:
+            rows = rows.filter(status__in=narrowing["status"])
+        return KeySource(rows, {"aware_at": "aware_at", "id": "incident_id"})
 
 
 class IncidentView(ObjectDetailView):

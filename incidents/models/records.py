@@ -44,14 +44,17 @@ class IncidentOrganisation(ScopedModel):
         verbose_name=_("informed by"),
     )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
-    # The incident's aware_at, kept here by the database's own triggers (migration 0012) on every write of
-    # either table, whatever path it takes (a form, the admin, QuerySet.update, bulk_create, raw SQL): an
-    # officer of one organisation then gets a page of the incident list, in its default order, from the
-    # index (organisation, aware_at, incident) alone, however large the register grows (#18). Never typed,
-    # never shown; a value written here is replaced by the incident's.
+    # The incident's aware_at, category and status, kept here by the database's own triggers (migrations
+    # 0012 and 0013) on every write of either table, whatever path it takes (a form, the admin,
+    # QuerySet.update, bulk_create, raw SQL): an officer of one organisation then gets a page of the incident
+    # list, in its default order, and its count, from the indexes (organisation, [category | status,]
+    # aware_at, incident) alone, however large the register grows (#18). Never typed, never shown; a value
+    # written here is replaced by the incident's.
     aware_at = models.DateTimeField(_("incident became aware"), null=True, editable=False)
+    category = models.CharField(_("category"), max_length=30, null=True, editable=False)
+    status = models.CharField(_("status"), max_length=20, null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["aware_at"])
+    history = HistoricalRecords(excluded_fields=["aware_at", "category", "status"])
     organisation_path = "incident__organisations"
 
     class Meta:
@@ -68,6 +71,9 @@ class IncidentOrganisation(ScopedModel):
             models.Index(fields=["organisation", "incident"], name="incident_org_by_organisation"),
             # One organisation's incidents in the list's default order (-aware_at, -pk), read both ways.
             models.Index(fields=["organisation", "aware_at", "incident"], name="incident_org_by_aware_at"),
+            # The same with the list's two common filters, for their count and their default order.
+            models.Index(fields=["organisation", "category", "aware_at", "incident"], name="incident_org_by_category"),
+            models.Index(fields=["organisation", "status", "aware_at", "incident"], name="incident_org_by_status"),
         ]
 
     def __str__(self):
