@@ -169,8 +169,7 @@ class RiskViewSet(RegisterViewSet):
         return super().may_edit(risk)
 
     def get_serializer_context(self):
-        scale = RiskScale.active()
-        return {**super().get_serializer_context(), "matrix": scale.matrix() if scale else {}}
+        return {**super().get_serializer_context(), "matrix": RiskScale.active_matrix()}
 
     @extend_schema(request=RiskWriteSerializer, responses={201: RiskSerializer, **CHANGE_RESPONSES})
     def create(self, request, *args, **kwargs):

@@ -53,6 +53,13 @@ class RiskScale(models.Model):
         """{(probability step id, consequence step id): band}: one query, for lists and the heatmap."""
         return {(c.probability_id, c.consequence_id): c.level for c in self.cells.select_related("level")}
 
+    @classmethod
+    def active_matrix(cls) -> dict[tuple[int, int], LevelBand]:
+        """The active scale's ``matrix()`` ({} where none is active), in one query rather than two: every
+        risk list and page of the API reads it."""
+        cells = MatrixCell.objects.filter(scale__is_active=True).select_related("level")
+        return {(c.probability_id, c.consequence_id): c.level for c in cells}
+
 
 class ScaleStep(models.Model):
     """One step of an ordered scale (probability or consequence), kept as data."""

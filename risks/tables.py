@@ -53,8 +53,7 @@ class RiskTable(BaseTable):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        scale = RiskScale.active()
-        self.matrix = scale.matrix() if scale else {}
+        self.matrix = RiskScale.active_matrix()
 
     def render_level(self, record):
         return level_chip(record.level(self.matrix))

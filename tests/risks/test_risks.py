@@ -76,6 +76,18 @@ def test_the_matrix_is_data_an_administrator_changes_without_code():
     assert risk.level() == red
 
 
+def test_the_active_matrix_is_the_active_scales_in_one_query(django_assert_num_queries):
+    """Every risk list and API page reads it: one query, not the scale and then its cells."""
+    scale = RiskScale.active()
+    with django_assert_num_queries(1):
+        matrix = RiskScale.active_matrix()
+    assert matrix == scale.matrix() and len(matrix) == 16
+    scale.is_active = False
+    scale.save()
+    other = RiskScale.objects.create(name="5 x 5", version=2, is_active=True)
+    assert RiskScale.active_matrix() == other.matrix() == {}  # not the old scale's cells
+
+
 def test_a_new_scale_version_keeps_old_assessments_readable():
     risk = risk_named("Lange ventetider")
     old = RiskScale.active()
