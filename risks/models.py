@@ -51,14 +51,17 @@ class RiskScale(models.Model):
 
     def matrix(self) -> dict[tuple[int, int], LevelBand]:
         """{(probability step id, consequence step id): band}: one query, for lists and the heatmap."""
-        return {(c.probability_id, c.consequence_id): c.level for c in self.cells.select_related("level")}
+        return cells_by_step(self.cells.all())
 
     @classmethod
     def active_matrix(cls) -> dict[tuple[int, int], LevelBand]:
         """The active scale's ``matrix()`` ({} where none is active), in one query rather than two: every
         risk list and page of the API reads it."""
-        cells = MatrixCell.objects.filter(scale__is_active=True).select_related("level")
-        return {(c.probability_id, c.consequence_id): c.level for c in cells}
+        return cells_by_step(MatrixCell.objects.filter(scale__is_active=True))
+
+
+def cells_by_step(cells) -> dict[tuple[int, int], LevelBand]:
+    return {(c.probability_id, c.consequence_id): c.level for c in cells.select_related("level")}
 
 
 class ScaleStep(models.Model):
