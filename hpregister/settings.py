@@ -428,6 +428,8 @@ LIST_MAX_PAGE_SIZE = 1000
 # Counting up to 10 000 through the organisation scope read 10 000 index entries: 40 ms of a one-organisation
 # officer's page at a million incidents, half of it.
 LIST_EXACT_COUNT_LIMIT = int(os.environ.get("LIST_EXACT_COUNT_LIMIT", "1000"))
+# (Also how long a web worker keeps a column's PostgreSQL statistics, which place a page number typed into an
+# estimated list: hpregister.tables.column_quantile.)
 LIST_COUNT_CACHE_SECONDS = 300
 
 # --- Security (production) ------------------------------------------------------------------
