@@ -442,11 +442,14 @@ def column_quantile(queryset, column: str, fraction: float, rows: int):
     if connection.vendor != "postgresql":
         return None
     table, field = queryset.model._meta.db_table, queryset.model._meta.get_field(column)
+    column_type = field.db_parameters(connection)["type"]  # (a generated column's is its output field's)
+    if column_type is None:
+        return None
 
     def statistics():  # (a third of a millisecond to read, most of it parsing the bounds: kept a while)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT s.histogram_bounds::text::{field.db_type(connection)}[], c.reltuples"  # noqa: S608
+                f"SELECT s.histogram_bounds::text::{column_type}[], c.reltuples"  # noqa: S608
                 " FROM pg_stats s JOIN pg_class c ON c.oid = %s::regclass"
                 " WHERE s.schemaname = current_schema() AND s.tablename = %s AND s.attname = %s"
                 " AND s.most_common_vals IS NULL",
