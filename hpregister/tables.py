@@ -436,8 +436,10 @@ def column_quantile(queryset, column: str, fraction: float, rows: int):
     PostgreSQL's statistics of the column (pg_stats' histogram, interpolated within its bucket; no scan).
 
     None where they cannot say: another database, a column never analysed or whose values repeat (its most
-    common values stand outside the histogram), or a list (of ``rows`` rows, the planner's estimate) that holds
-    less than STATISTICS_SHARE of the table's rows, whose values the table's histogram does not describe."""
+    common values stand outside the histogram), a list (of ``rows`` rows, the planner's estimate) that holds
+    less than STATISTICS_SHARE of the table's rows, whose values the table's histogram does not describe, or a
+    table that has grown by more than that share's complement since it was analysed (the estimate counts the
+    table's pages as they are now, the histogram its rows as they were)."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
@@ -459,7 +461,7 @@ def column_quantile(queryset, column: str, fraction: float, rows: int):
 
     key = f"column-statistics:{queryset.db}:{table}:{field.column}"
     bounds, table_rows = cache.get_or_set(key, statistics, settings.LIST_COUNT_CACHE_SECONDS)
-    if not bounds or table_rows <= 0 or rows < STATISTICS_SHARE * table_rows:
+    if not bounds or table_rows <= 0 or not STATISTICS_SHARE * table_rows <= rows <= table_rows / STATISTICS_SHARE:
         return None
     return quantile(bounds, fraction)
 
