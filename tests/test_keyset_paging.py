@@ -37,6 +37,11 @@ def page_titles(response):
     return [row.record.pk for row in response.context["table"].page.object_list]
 
 
+def keys_sql(queries) -> list[str]:
+    """The statements that read a page's keys of incidents."""
+    return [q["sql"] for q in queries if q["sql"].startswith('SELECT "incidents_incident"."id" AS "pk" FROM')]
+
+
 def walk(client, first_url, rel):
     url, seen, pages = first_url, [], 0
     while url is not None:
@@ -72,11 +77,11 @@ def test_a_page_reached_by_its_cursor_seeks_instead_of_skipping_rows(login, alic
     assert "after=" in second
     with CaptureQueriesContext(connection) as queries:
         assert client.get(base + second).status_code == 200
-    keys = [q["sql"] for q in queries if q["sql"].startswith('SELECT "incidents_incident"."id" AS "pk" FROM')]
+    keys = keys_sql(queries)
     assert len(keys) == 1 and "OFFSET" not in keys[0].upper(), keys
     with CaptureQueriesContext(connection) as queries:
         assert client.get(base, {"sort": "title", "per_page": 5, "page": 2}).status_code == 200
-    keys = [q["sql"] for q in queries if q["sql"].startswith('SELECT "incidents_incident"."id" AS "pk" FROM')]
+    keys = keys_sql(queries)
     assert "OFFSET" in keys[0].upper()  # chosen by number: the same rows, found by counting
 
 
@@ -139,7 +144,7 @@ def numbered_links(html: str) -> dict[int, str]:
 
 
 def key_offsets(queries) -> list[int]:
-    keys = [q["sql"] for q in queries if q["sql"].startswith('SELECT "incidents_incident"."id" AS "pk" FROM')]
+    keys = keys_sql(queries)
     return [int(m.group(1)) if (m := re.search(r"OFFSET (\d+)", sql)) else 0 for sql in keys]
 
 
@@ -195,12 +200,8 @@ def test_the_last_page_of_an_estimated_count_is_read_from_the_end(login, alice, 
     with CaptureQueriesContext(connection) as queries:
         last = client.get(base, {"per_page": 5, "page": 8})
     assert page_titles(last) == expected[-5:]
-    keys = [q["sql"] for q in queries if q["sql"].startswith('SELECT "incidents_incident"."id" AS "pk" FROM')]
+    keys = keys_sql(queries)
     assert len(keys) == 1 and "OFFSET" not in keys[0].upper() and "ASC" in keys[0], keys  # newest first, reversed
-
-
-def keys_sql(queries) -> list[str]:
-    return [q["sql"] for q in queries if q["sql"].startswith('SELECT "incidents_incident"."id" AS "pk" FROM')]
 
 
 def test_a_page_number_typed_into_a_large_list_is_placed_by_the_statistics(login, alice, settings, monkeypatch):
