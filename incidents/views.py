@@ -43,8 +43,9 @@ class IncidentListView(ObjectListView):
 
     def key_source(self):
         """An officer of one organisation: the keys and the count come from that organisation's link rows,
-        which carry the incident's aware_at, category and status (kept by the database), in the indexes
-        (organisation, [category | status,] aware_at, incident); with any other filter, from the incidents."""
+        which carry the incident's aware_at, category, status and title (kept by the database), in the indexes
+        (organisation, [category | status,] aware_at | title, incident); with any other filter, from the
+        incidents."""
         access, narrowing = self.access, self.narrowing()
         if access.sees_all or len(access.organisation_ids) != 1 or narrowing is None:
             return None
@@ -56,7 +57,7 @@ class IncidentListView(ObjectListView):
             rows = rows.filter(category=narrowing["category"])
         if "status" in narrowing:
             rows = rows.filter(status__in=narrowing["status"])
-        return KeySource(rows, {"aware_at": "aware_at", "id": "incident_id"})
+        return KeySource(rows, {"aware_at": "aware_at", "title": "title", "id": "incident_id"})
 
 
 class IncidentView(ObjectDetailView):

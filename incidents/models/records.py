@@ -44,17 +44,18 @@ class IncidentOrganisation(ScopedModel):
         verbose_name=_("informed by"),
     )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
-    # The incident's aware_at, category and status, kept here by the database's own triggers (migrations
-    # 0012 and 0013) on every write of either table, whatever path it takes (a form, the admin,
+    # The incident's aware_at, category, status and title, kept here by the database's own triggers
+    # (migrations 0012-0014) on every write of either table, whatever path it takes (a form, the admin,
     # QuerySet.update, bulk_create, raw SQL): an officer of one organisation then gets a page of the incident
-    # list, in its default order, and its count, from the indexes (organisation, [category | status,]
-    # aware_at, incident) alone, however large the register grows (#18). Never typed, never shown; a value
-    # written here is replaced by the incident's.
+    # list, in its default order or by title, and its count, from the indexes (organisation, [category |
+    # status,] aware_at | title, incident) alone, however large the register grows (#18). Never typed, never
+    # shown; a value written here is replaced by the incident's.
     aware_at = models.DateTimeField(_("incident became aware"), null=True, editable=False)
     category = models.CharField(_("category"), max_length=30, null=True, editable=False)
     status = models.CharField(_("status"), max_length=20, null=True, editable=False)
+    title = models.CharField(_("title"), max_length=300, null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["aware_at", "category", "status"])
+    history = HistoricalRecords(excluded_fields=["aware_at", "category", "status", "title"])
     organisation_path = "incident__organisations"
 
     class Meta:
@@ -74,6 +75,9 @@ class IncidentOrganisation(ScopedModel):
             # The same with the list's two common filters, for their count and their default order.
             models.Index(fields=["organisation", "category", "aware_at", "incident"], name="incident_org_by_category"),
             models.Index(fields=["organisation", "status", "aware_at", "incident"], name="incident_org_by_status"),
+            # Sorted by title, alone and within a category (the link rows' title is the incident's).
+            models.Index(fields=["organisation", "title", "incident"], name="incident_org_by_title"),
+            models.Index(fields=["organisation", "category", "title", "incident"], name="incident_org_category_title"),
         ]
 
     def __str__(self):

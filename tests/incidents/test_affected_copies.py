@@ -1,6 +1,6 @@
-"""IncidentOrganisation's aware_at, category and status are its incident's, kept by the database on every
-write path (#18): an officer's list reads one organisation's incidents in their default order, and their
-count with the list's common filters, from the link table's indexes."""
+"""IncidentOrganisation's aware_at, category, status and title are its incident's, kept by the database on
+every write path (#18): an officer's list reads one organisation's incidents in their default order or by
+title, and their count with the list's common filters, from the link table's indexes."""
 
 import datetime as dt
 
@@ -17,7 +17,7 @@ from tests.factories import make_incident, oslo
 pytestmark = pytest.mark.django_db
 
 
-COPIED = ("aware_at", "category", "status")
+COPIED = ("aware_at", "category", "status", "title")
 
 
 def out_of_step():
@@ -38,7 +38,7 @@ def stored(incident):
 
 def values(incident):
     incident.refresh_from_db()
-    return {(incident.aware_at, incident.category, incident.status)}
+    return {(incident.aware_at, incident.category, incident.status, incident.title)}
 
 
 def test_organisations_set_on_a_new_incident_take_its_time():
@@ -52,8 +52,11 @@ def test_saving_the_incident_with_a_new_time_moves_its_rows():
     incident = make_incident(organisations=("St. Olavs hospital HF", "Melhus"))
     incident.aware_at = oslo(2025, 6, 30, 23, 30)
     incident.category = IncidentCategory.SNOOPING
+    incident.title = "Innsyn i egen journal"
     incident.save()
-    assert stored(incident) == {(oslo(2025, 6, 30, 23, 30), IncidentCategory.SNOOPING, incident.status)}
+    assert stored(incident) == {
+        (oslo(2025, 6, 30, 23, 30), IncidentCategory.SNOOPING, incident.status, "Innsyn i egen journal")
+    }
     assert out_of_step() == []
 
 
@@ -61,10 +64,12 @@ def test_a_queryset_update_moves_the_rows_too():
     first, second = make_incident(), make_incident()
     Incident.objects.filter(pk=first.pk).update(aware_at=F("aware_at") - dt.timedelta(days=3))
     Incident.objects.filter(pk=second.pk).update(
-        status=IncidentStatus.NOTIFIED, category=IncidentCategory.LOSS_OR_THEFT
+        status=IncidentStatus.NOTIFIED, category=IncidentCategory.LOSS_OR_THEFT, title="Tapt minnepinne"
     )
     assert stored(first) == values(first) and stored(second) == values(second)
-    assert stored(second) == {(second.aware_at, IncidentCategory.LOSS_OR_THEFT, IncidentStatus.NOTIFIED)}
+    assert stored(second) == {
+        (second.aware_at, IncidentCategory.LOSS_OR_THEFT, IncidentStatus.NOTIFIED, "Tapt minnepinne")
+    }
     assert out_of_step() == []
 
 
@@ -79,7 +84,7 @@ def test_a_row_written_with_another_time_takes_the_incidents():
     row.informed_at = incident.aware_at + dt.timedelta(hours=2)  # the instance still holds 2001
     row.save()
     IncidentOrganisation.objects.filter(pk=row.pk).update(aware_at=None)
-    IncidentOrganisation.objects.filter(pk=row.pk).update(category=None, status="withdrawn")
+    IncidentOrganisation.objects.filter(pk=row.pk).update(category=None, status="withdrawn", title="Feil tittel")
     assert stored(incident) == values(incident)
     assert out_of_step() == []
 
@@ -133,7 +138,7 @@ def test_closing_and_reopening_the_incident_move_its_rows(alice):
     """The status changes through the incident's own workflow, not only by a form's save."""
     incident = make_incident(organisations=("St. Olavs hospital HF", "Melhus"))
     Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.CLOSED)
-    assert {status for _a, _c, status in stored(incident)} == {IncidentStatus.CLOSED}
+    assert {status for _a, _c, status, _t in stored(incident)} == {IncidentStatus.CLOSED}
     incident.refresh_from_db()
     incident.status = IncidentStatus.REGISTERED
     incident.save(update_fields=["status"])

@@ -22,7 +22,14 @@ pytestmark = pytest.mark.django_db
 
 ORGANISATIONS = ("St. Olavs hospital HF", "Melhus", "Helse Midt-Norge RHF")
 CATEGORIES = (IncidentCategory.MISDIRECTED, IncidentCategory.LOSS_OR_THEFT)
-SORTS = {"default": (), "oldest first": ("aware_at", "pk"), "newest first": ("-aware_at", "-pk"), "title": ("title",)}
+SORTS = {
+    "default": (),
+    "oldest first": ("aware_at", "pk"),
+    "newest first": ("-aware_at", "-pk"),
+    "title": ("title", "pk"),
+    "title, last first": ("-title", "-pk"),
+    "reference": ("year", "number"),  # not copied: the keys come from the incidents, the count from the links
+}
 
 
 STATUSES = (IncidentStatus.REGISTERED, IncidentStatus.ASSESSED, IncidentStatus.NOTIFIED)
@@ -36,7 +43,7 @@ NARROWINGS = {
 
 def source_for(organisation, narrowing=None):
     rows = IncidentOrganisation.objects.filter(organisation=organisation, **(narrowing or {}))
-    return KeySource(rows, {"aware_at": "aware_at", "id": "incident_id"})
+    return KeySource(rows, {"aware_at": "aware_at", "title": "title", "id": "incident_id"})
 
 
 def walk(queryset, per_page, key_source):
@@ -115,7 +122,7 @@ def link_keys(queries):
         q["sql"]
         for q in queries
         if q["sql"].startswith('SELECT "incidents_incidentorganisation"."incident_id"')
-        and 'ORDER BY "incidents_incidentorganisation"."aware_at"' in q["sql"]
+        and 'ORDER BY "incidents_incidentorganisation".' in q["sql"]
     ]
 
 
@@ -133,12 +140,22 @@ def test_a_one_organisation_officer_reads_the_keys_and_the_count_from_the_link_r
     assert len(from_links) == 1 and counted, [q["sql"] for q in queries]
     assert 'ORDER BY "incidents_incidentorganisation"."aware_at" DESC' in from_links[0]
 
-    # The Next page seeks in the link rows too, and so does a sort on the awareness time; a title sort does not.
+    # The Next page seeks in the link rows too, and so does a sort by title (alone or within a category); a
+    # sort by reference does not (the link rows carry no copy of it).
     nxt = response.context["table"].page.next_cursor
     second = login(bob).get(url, {"per_page": 3, "page": 2, "after": nxt})
     assert [row.record.pk for row in second.context["table"].page.object_list] == ours[3:6]
+    by_title = Incident.objects.filter(organisations__name="St. Olavs hospital HF").order_by("-title", "-pk")
+    for query in ({"sort": "-title"}, {"sort": "-title", "category": by_title[0].category}):
+        with CaptureQueriesContext(connection) as queries:
+            response = login(bob).get(url, {"per_page": 3, **query})
+        assert [row.record.pk for row in response.context["table"].page.object_list] == [
+            i.pk for i in by_title.filter(category=by_title[0].category)[:3]
+        ]
+        assert len(link_keys(queries)) == 1
+        assert 'ORDER BY "incidents_incidentorganisation"."title" DESC' in link_keys(queries)[0]
     with CaptureQueriesContext(connection) as queries:
-        login(bob).get(url, {"sort": "title"})
+        login(bob).get(url, {"sort": "reference"})
     assert not link_keys(queries)
 
     # Operators (every organisation) and officers of several organisations read the incidents' own index.
