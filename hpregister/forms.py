@@ -64,13 +64,34 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 class ListedChoices(forms.models.ModelChoiceIterator):
     """A model select's options read in one plain query. Django reads them through ``queryset.iterator()``,
     which on PostgreSQL is a server-side cursor (DECLARE … WITH HOLD, FETCH, CLOSE): three round trips and a
-    materialised result, twice the time of the query, for every select of every form drawn."""
+    materialised result, twice the time of the query, for every select of every form drawn.
+
+    A field given ``listed`` (a function of no arguments returning the objects, see ``share_options``) takes
+    its options from it instead: selects whose options are parts of one table share its one query. The
+    field's queryset still validates what is submitted."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():  # a fresh copy: the field's own queryset keeps no cached rows
+        listed = getattr(self.field, "listed", None)
+        # a fresh copy of the queryset: the field's own keeps no cached rows
+        for obj in self.queryset.all() if listed is None else listed():
             yield self.choice(obj)
+
+
+def share_options(form, queryset, fields: dict) -> None:
+    """Give the model selects ``fields`` ({field name: function of an object -> whether it is that field's
+    option}) their options from one read of ``queryset``, made when the first of them is drawn. Each
+    field's own queryset must hold exactly its options (it validates what is submitted)."""
+    read = []
+
+    def objects():
+        if not read:
+            read.append(list(queryset))
+        return read[0]
+
+    for name, belongs in fields.items():
+        form.fields[name].listed = lambda belongs=belongs: [obj for obj in objects() if belongs(obj)]
 
 
 class ListedFilterChoices(django_filters.fields.ModelChoiceIterator, ListedChoices):

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hpregister.filters import SearchFilterSet, organisation_filter
+from hpregister.forms import share_options
 
 from .choices import Dimension, PrivacyArea, RiskStatus, Treatment
 from .models import AcceptableLevel, LevelBand, MatrixCell, PeriodEntry, ReportingPeriod, Risk, ScaleStep
@@ -53,6 +54,21 @@ class RiskFilterSet(SearchFilterSet):
             "residual_probability",
             "residual_consequence",
         ]
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_steps_shared", False):  # the two selects of steps: one query, not two
+            share_options(
+                form,
+                ScaleStep.objects.all(),  # in the model's order: newest scale first, then by dimension and value
+                {
+                    "residual_probability": lambda step: step.dimension == Dimension.PROBABILITY,
+                    "residual_consequence": lambda step: step.dimension == Dimension.CONSEQUENCE,
+                },
+            )
+            form._steps_shared = True
+        return form
 
     def filter_level(self, queryset, name, band):
         cells = MatrixCell.objects.filter(level=band).values_list("probability_id", "consequence_id")

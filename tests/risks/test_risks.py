@@ -384,3 +384,32 @@ def test_the_risk_list_reads_only_what_its_cells_show_in_a_fixed_number_of_queri
     html = response.content.decode()
     assert html.count("Aaa assessed") == 12 and "Høy" in html and "Alvorlig" in html
     assert html.count("01.01.2026") >= 12
+
+
+def test_the_risk_filters_read_every_scale_step_in_one_query(login, mona):
+    """The residual probability and consequence selects share one query of the steps (two before); each
+    still offers its own dimension's steps, every scale's, newest scale first, and filters by them."""
+    client = login(mona)
+    high = step(Dimension.PROBABILITY, "Høy")
+    old = RiskScale.active()
+    old.is_active = False
+    old.save()
+    new = RiskScale.objects.create(name="5 x 5", version=2, is_active=True)
+    ScaleStep.objects.create(scale=new, dimension=Dimension.CONSEQUENCE, value=1, label="Ubetydelig")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("risks:risk_list"))
+    steps = [q["sql"] for q in ctx if 'FROM "risks_scalestep"' in q["sql"]]
+    assert len(steps) == 1, steps
+    form = response.context["filter"].form
+    dimensions = {"residual_probability": Dimension.PROBABILITY, "residual_consequence": Dimension.CONSEQUENCE}
+    for name, dimension in dimensions.items():
+        expected = ScaleStep.objects.filter(dimension=dimension).order_by("-scale__version", "value")
+        assert [label for value, label in form.fields[name].choices if value] == [s.label for s in expected]
+        for value, label in form.fields[name].choices:
+            if value:
+                assert f'<option value="{value}">{label}</option>' in response.content.decode()
+    listed = client.get(reverse("risks:risk_list"), {"residual_probability": high.pk, "per_page": 100})
+    titles = {row.record.title for row in listed.context["table"].page.object_list}
+    assert titles == set(Risk.objects.filter(residual_probability=high).values_list("title", flat=True)) != set()
+    refused = client.get(reverse("risks:risk_list"), {"residual_consequence": high.pk})  # not a consequence
+    assert refused.status_code == 200 and "residual_consequence" in refused.context["filter"].form.errors
