@@ -18,11 +18,14 @@ from django.utils import formats, timezone
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRow, BoundRows
+from django_tables2.templatetags.django_tables2 import table_page_range
 
-from .formrender import escaped
+from .formrender import escaped, text
 from .models import Organisation, SecurityEvent
 from .timeutils import show_time
 
@@ -527,6 +530,92 @@ class BaseTable(tables.Table):
         if not parts and self.empty_text:
             parts.append(format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text))
         return mark_safe("".join(parts))
+
+    def thead_html(self):
+        """The header cells, drawn in Python: each sortable column's link sorts by it (the other way when it
+        is the sort), from the first page. ``tests/templates/table_reference.html`` is the template this
+        replaces; a test holds the two to the same markup for every list, sorted both ways."""
+        parts = []
+        for column in self.columns:
+            sorted_as = ""
+            if column.is_ordered:
+                descending = column.order_by_alias.is_descending
+                sorted_as = ' aria-sort="descending"' if descending else ' aria-sort="ascending"'
+            parts.append(f'<th scope="col" {column.attrs["th"].as_html()}{sorted_as}>')
+            if column.orderable:
+                href = self.query_href({self.prefixed_order_by_field: column.order_by_alias.next}, ("after", "before"))
+                mark = (" ▼" if descending else " ▲") if column.is_ordered else " ⇅"
+                parts.append(
+                    f'<a class="ds-link" href="{href}">{text(column.header)}'
+                    f'<span class="hp-sort" aria-hidden="true">{mark}</span></a>'
+                )
+            else:
+                parts.append(text(column.header))
+            parts.append("</th>")
+        return mark_safe("".join(parts))
+
+    def pagination_html(self):
+        """The page links, drawn in Python (see thead_html): Previous and Next by their cursors (a list paged by
+        Django's own Paginator has none), and the page numbers by ``page_query``."""
+        page = getattr(self, "page", None)
+        if not page or self.paginator.num_pages <= 1:
+            return ""
+        parts = [f'<nav class="ds-pagination" aria-label="{escaped(gettext("Pages"))}"><ul>']
+        field = self.prefixed_page_field
+        if page.has_previous():
+            cursor = {"before": page.previous_cursor} if getattr(page, "previous_cursor", "") else {}
+            href = self.query_href(
+                {field: page.previous_page_number(), **cursor}, ("after",) if cursor else ("after", "before")
+            )
+            parts.append(
+                f'<li><a class="ds-button" data-variant="tertiary" href="{href}" rel="prev">'
+                f"{escaped(gettext('Previous'))}</a></li>"
+            )
+        for number in table_page_range(page, self.paginator):
+            if number == "...":
+                parts.append("<li><span>…</span></li>")
+                continue
+            current = (
+                ' data-variant="primary" aria-current="page"' if number == page.number else ' data-variant="tertiary"'
+            )
+            href = escaped(page_query(self.request, self, number))
+            parts.append(f'<li><a class="ds-button"{current} href="{href}">{text(number)}</a></li>')
+        if page.has_next():
+            cursor = {"after": page.next_cursor} if getattr(page, "next_cursor", "") else {}
+            href = self.query_href(
+                {field: page.next_page_number(), **cursor}, ("before",) if cursor else ("after", "before")
+            )
+            parts.append(
+                f'<li><a class="ds-button" data-variant="tertiary" href="{href}" rel="next">'
+                f"{escaped(gettext('Next'))}</a></li>"
+            )
+        parts.append("</ul></nav>")
+        return mark_safe("".join(parts))
+
+    def query_href(self, updates: dict, removals=()) -> str:
+        """What ``{% querystring_replace %}`` gives: the request's query with ``updates`` set and ``removals``
+        left out, escaped for an attribute."""
+        params = dict(self.request.GET)
+        params.update(updates)
+        for name in removals:
+            params.pop(name, None)
+        return escaped("?" + urlencode(params, doseq=True))
+
+
+def page_query(request, table, number) -> str:
+    """The query string of the link to page ``number`` of ``table``. The current page keeps the request's own
+    query; a page beside it goes by its cursor (``ListPage.cursor_to``), so a numbered page next to a deep one
+    costs what Next does; page 1, and the last of an estimated count, by number (both are read from an end)."""
+    page = table.page
+    query = request.GET.copy()
+    if number != page.number:
+        query.pop("after", None)
+        query.pop("before", None)
+        via = page.cursor_to(number) if hasattr(page, "cursor_to") else None
+        if via is not None:
+            query[via[0]] = via[1]
+    query[table.prefixed_page_field] = number
+    return "?" + query.urlencode()
 
 
 def value_getter(model, accessor):

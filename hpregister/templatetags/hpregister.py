@@ -1,5 +1,6 @@
 from django import template
 
+from hpregister.tables import page_query
 from hpregister.timeutils import humanize_duration, show_time
 
 register = template.Library()
@@ -26,17 +27,5 @@ def duration_words(value):
 
 @register.simple_tag(takes_context=True)
 def page_href(context, table, number):
-    """{% page_href table p %}: the query string of the link to page ``p`` of the table. The current page
-    keeps the request's own query; a page beside it goes by its cursor (``ListPage.cursor_to``), so a
-    numbered page next to a deep one costs what Next does; page 1, and the last of an estimated count, by
-    number (both are read from an end)."""
-    page = table.page
-    query = context["request"].GET.copy()
-    if number != page.number:
-        query.pop("after", None)
-        query.pop("before", None)
-        via = page.cursor_to(number) if hasattr(page, "cursor_to") else None
-        if via is not None:
-            query[via[0]] = via[1]
-    query[table.prefixed_page_field] = number
-    return "?" + query.urlencode()
+    """{% page_href table p %}: the query string of the link to page ``p`` of the table (see page_query)."""
+    return page_query(context["request"], table, number)
