@@ -79,19 +79,19 @@ class ListedChoices(forms.models.ModelChoiceIterator):
             yield self.choice(obj)
 
 
-def share_options(form, queryset, fields: dict) -> None:
+def share_options(form, objects, fields: dict) -> None:
     """Give the model selects ``fields`` ({field name: function of an object -> whether it is that field's
-    option}) their options from one read of ``queryset``, made when the first of them is drawn. Each
-    field's own queryset must hold exactly its options (it validates what is submitted)."""
+    option}) their options from ``objects``: a queryset, read once when the first of them is drawn, or
+    objects the page has read already. Each field's own queryset validates what is submitted."""
     read = []
 
-    def objects():
+    def objects_read():
         if not read:
-            read.append(list(queryset))
+            read.append(list(objects))
         return read[0]
 
     for name, belongs in fields.items():
-        form.fields[name].listed = lambda belongs=belongs: [obj for obj in objects() if belongs(obj)]
+        form.fields[name].listed = lambda belongs=belongs: [obj for obj in objects_read() if belongs(obj)]
 
 
 class ListedFilterChoices(django_filters.fields.ModelChoiceIterator, ListedChoices):

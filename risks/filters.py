@@ -55,10 +55,13 @@ class RiskFilterSet(SearchFilterSet):
             "residual_consequence",
         ]
 
+    matrix = None  # the active matrix, where the list has read it for its level column (RiskListView)
+
     @property
     def form(self):
         form = super().form
-        if not getattr(form, "_steps_shared", False):  # the two selects of steps: one query, not two
+        if not getattr(form, "_options_shared", False):
+            # The two selects of steps: one query, not two.
             share_options(
                 form,
                 ScaleStep.objects.all(),  # in the model's order: newest scale first, then by dimension and value
@@ -67,7 +70,11 @@ class RiskFilterSet(SearchFilterSet):
                     "residual_consequence": lambda step: step.dimension == Dimension.CONSEQUENCE,
                 },
             )
-            form._steps_shared = True
+            # The levels from the matrix the list has read (a level no cell gives would find nothing).
+            if self.matrix is not None:
+                bands = sorted({band.pk: band for band in self.matrix.values()}.values(), key=lambda b: b.rank)
+                share_options(form, bands, {"level": lambda band: True})
+            form._options_shared = True
         return form
 
     def filter_level(self, queryset, name, band):

@@ -1,9 +1,11 @@
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hpregister.tables import BaseTable, NullsLastColumn
 
+from .choices import RiskStatus
 from .models import AcceptableLevel, ReportingPeriod, Risk, RiskScale
 
 
@@ -51,9 +53,10 @@ class RiskTable(BaseTable):
         )
         default_columns = fields
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, matrix=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.matrix = RiskScale.active_matrix()
+        self.matrix = RiskScale.active_matrix() if matrix is None else matrix
+        self.today = timezone.localdate()  # for every row's review date (Risk.review_overdue, once)
 
     def render_level(self, record):
         return level_chip(record.level(self.matrix))
@@ -63,7 +66,7 @@ class RiskTable(BaseTable):
         return band.label if band else ""
 
     def render_next_review(self, record, value):
-        if record.review_overdue:
+        if value < self.today and record.status != RiskStatus.CLOSED:  # Risk.review_overdue
             return format_html('{} <span class="hp-badge-overdue">{}</span>', value.strftime("%d.%m.%Y"), _("overdue"))
         return value.strftime("%d.%m.%Y")
 

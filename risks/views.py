@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,6 +46,19 @@ class RiskListView(ObjectListView):
 
     def get_queryset(self):
         return super().get_queryset().with_measure_counts()
+
+    @cached_property
+    def matrix(self):
+        """The active matrix, read once for the level column and the level select."""
+        return RiskScale.active_matrix()
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        filterset.matrix = self.matrix
+        return filterset
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "matrix": self.matrix}
 
 
 def rank_history_chart(risk, periods):

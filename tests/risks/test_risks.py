@@ -413,3 +413,27 @@ def test_the_risk_filters_read_every_scale_step_in_one_query(login, mona):
     assert titles == set(Risk.objects.filter(residual_probability=high).values_list("title", flat=True)) != set()
     refused = client.get(reverse("risks:risk_list"), {"residual_consequence": high.pk})  # not a consequence
     assert refused.status_code == 200 and "residual_consequence" in refused.context["filter"].form.errors
+
+
+def test_the_risk_list_reads_the_level_options_from_its_matrix(login, mona):
+    """The level select offers the active matrix's levels by rank, from the matrix the list reads for its
+    level column (no query of its own); a level is still validated on its own, and a level of an old scale
+    is refused."""
+    client = login(mona)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("risks:risk_list"))
+    assert not [q["sql"] for q in ctx if q["sql"].startswith('SELECT "risks_levelband"')]
+    assert len([q for q in ctx if 'FROM "risks_matrixcell"' in q["sql"]]) == 1
+    offered = [(str(value), label) for value, label in response.context["filter"].form.fields["level"].choices if value]
+    bands = sorted({cell.level for cell in MatrixCell.objects.filter(scale__is_active=True)}, key=lambda b: b.rank)
+    assert offered == [(str(band.pk), band.label) for band in bands] and len(bands) >= 3
+    html = response.content.decode()
+    assert all(f'<option value="{value}">{label}</option>' in html for value, label in offered)
+    red = LevelBand.objects.get(label="Høy", scale__is_active=True)
+    assert client.get(reverse("risks:risk_list"), {"level": red.pk}).context["table"].paginator.count == 2
+    old = RiskScale.active()
+    old.is_active = False
+    old.save()
+    RiskScale.objects.create(name="5 x 5", version=2, is_active=True)
+    refused = client.get(reverse("risks:risk_list"), {"level": red.pk})
+    assert refused.status_code == 200 and "level" in refused.context["filter"].form.errors
