@@ -561,16 +561,8 @@ class BaseTable(tables.Table):
         if not page or self.paginator.num_pages <= 1:
             return ""
         parts = [f'<nav class="ds-pagination" aria-label="{escaped(gettext("Pages"))}"><ul>']
-        field = self.prefixed_page_field
         if page.has_previous():
-            cursor = {"before": page.previous_cursor} if getattr(page, "previous_cursor", "") else {}
-            href = self.query_href(
-                {field: page.previous_page_number(), **cursor}, ("after",) if cursor else ("after", "before")
-            )
-            parts.append(
-                f'<li><a class="ds-button" data-variant="tertiary" href="{href}" rel="prev">'
-                f"{escaped(gettext('Previous'))}</a></li>"
-            )
+            parts.append(self.step_link(page.previous_page_number(), "before", getattr(page, "previous_cursor", "")))
         for number in table_page_range(page, self.paginator):
             if number == "...":
                 parts.append("<li><span>…</span></li>")
@@ -581,16 +573,18 @@ class BaseTable(tables.Table):
             href = escaped(page_query(self.request, self, number))
             parts.append(f'<li><a class="ds-button"{current} href="{href}">{text(number)}</a></li>')
         if page.has_next():
-            cursor = {"after": page.next_cursor} if getattr(page, "next_cursor", "") else {}
-            href = self.query_href(
-                {field: page.next_page_number(), **cursor}, ("before",) if cursor else ("after", "before")
-            )
-            parts.append(
-                f'<li><a class="ds-button" data-variant="tertiary" href="{href}" rel="next">'
-                f"{escaped(gettext('Next'))}</a></li>"
-            )
+            parts.append(self.step_link(page.next_page_number(), "after", getattr(page, "next_cursor", "")))
         parts.append("</ul></nav>")
         return mark_safe("".join(parts))
+
+    def step_link(self, number: int, direction: str, cursor: str) -> str:
+        """The Previous ("before") or Next ("after") link: to page ``number`` by the page's cursor where it
+        has one, else by the number alone."""
+        other = "after" if direction == "before" else "before"
+        updates = {self.prefixed_page_field: number, **({direction: cursor} if cursor else {})}
+        href = self.query_href(updates, (other,) if cursor else ("after", "before"))
+        rel, label = ("prev", gettext("Previous")) if direction == "before" else ("next", gettext("Next"))
+        return f'<li><a class="ds-button" data-variant="tertiary" href="{href}" rel="{rel}">{escaped(label)}</a></li>'
 
     def query_href(self, updates: dict, removals=()) -> str:
         """What ``{% querystring_replace %}`` gives: the request's query with ``updates`` set and ``removals``
