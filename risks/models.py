@@ -297,7 +297,11 @@ class Risk(ScopedModel):
 
     @property
     def review_overdue(self) -> bool:
-        return bool(self.next_review and self.next_review < timezone.localdate() and self.status != RiskStatus.CLOSED)
+        return self.review_overdue_on(timezone.localdate())
+
+    def review_overdue_on(self, today) -> bool:
+        """Whether the review date has passed on ``today`` for a risk still open (a list asks with one date)."""
+        return bool(self.next_review and self.next_review < today and self.status != RiskStatus.CLOSED)
 
     def realised_per_period(self, periods, user) -> list:
         """[(period, breaches)]: the breaches ``user`` can see whose root cause points at this risk, counted per

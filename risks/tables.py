@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from hpregister.tables import BaseTable, NullsLastColumn
 
-from .choices import RiskStatus
 from .models import AcceptableLevel, ReportingPeriod, Risk, RiskScale
 
 
@@ -56,7 +55,7 @@ class RiskTable(BaseTable):
     def __init__(self, *args, matrix=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.matrix = RiskScale.active_matrix() if matrix is None else matrix
-        self.today = timezone.localdate()  # for every row's review date (Risk.review_overdue, once)
+        self.today = timezone.localdate()  # every row's review date is compared with one date
 
     def render_level(self, record):
         return level_chip(record.level(self.matrix))
@@ -66,7 +65,7 @@ class RiskTable(BaseTable):
         return band.label if band else ""
 
     def render_next_review(self, record, value):
-        if value < self.today and record.status != RiskStatus.CLOSED:  # Risk.review_overdue
+        if record.review_overdue_on(self.today):
             return format_html('{} <span class="hp-badge-overdue">{}</span>', value.strftime("%d.%m.%Y"), _("overdue"))
         return value.strftime("%d.%m.%Y")
 
