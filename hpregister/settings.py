@@ -429,7 +429,7 @@ LIST_MAX_PAGE_SIZE = 1000
 # officer's page at a million incidents, half of it.
 LIST_EXACT_COUNT_LIMIT = int(os.environ.get("LIST_EXACT_COUNT_LIMIT", "1000"))
 # (Also how long a web worker keeps a column's PostgreSQL statistics, which place a page number typed into an
-# estimated list: hpregister.tables.column_quantile.)
+# estimated list: hpregister.tables.paging.column_quantile.)
 LIST_COUNT_CACHE_SECONDS = 300
 
 # --- Security (production) ------------------------------------------------------------------

@@ -115,7 +115,7 @@ def test_an_estimated_count_neither_ends_the_list_early_nor_shows_empty_pages(
     of them), and Next stopped at the last page of an estimate too low. A page knows from its keys whether
     rows follow it."""
     settings.LIST_EXACT_COUNT_LIMIT = 5
-    monkeypatch.setattr("hpregister.tables.estimated_count", lambda queryset: 23 + error)
+    monkeypatch.setattr("hpregister.tables.paging.estimated_count", lambda queryset: 23 + error)
     client = login(alice)
     base = reverse("incidents:incident_list")
     first = client.get(base, {"sort": sort, "per_page": 5})
@@ -158,7 +158,7 @@ def test_a_numbered_page_beside_the_current_one_is_read_from_its_cursor(
     now and skip only the pages between, and show the same rows as the numbers did (with an exact count)."""
     if estimate:
         settings.LIST_EXACT_COUNT_LIMIT = 5
-        monkeypatch.setattr("hpregister.tables.estimated_count", lambda queryset: estimate)
+        monkeypatch.setattr("hpregister.tables.paging.estimated_count", lambda queryset: estimate)
     client = login(alice)
     base = reverse("incidents:incident_list")
     expected = page_titles(client.get(base, {"sort": sort, "per_page": 100}))
@@ -193,7 +193,7 @@ def test_a_numbered_page_beside_the_current_one_is_read_from_its_cursor(
 
 def test_the_last_page_of_an_estimated_count_is_read_from_the_end(login, alice, breaches, settings, monkeypatch):
     settings.LIST_EXACT_COUNT_LIMIT = 5
-    monkeypatch.setattr("hpregister.tables.estimated_count", lambda queryset: 40)
+    monkeypatch.setattr("hpregister.tables.paging.estimated_count", lambda queryset: 40)
     client = login(alice)
     base = reverse("incidents:incident_list")
     expected = page_titles(client.get(base, {"per_page": 100}))
@@ -248,7 +248,7 @@ def test_a_page_number_typed_into_a_large_list_is_placed_by_the_statistics(login
     # other tests' rolled-back rows left, so the estimate is set to what it says once the pages have grown.)
     for n in range(60):
         make_incident(title=f"Ny {n}", aware_at=now - dt.timedelta(minutes=n + 1))
-    monkeypatch.setattr("hpregister.tables.estimated_count", lambda queryset: 180)
+    monkeypatch.setattr("hpregister.tables.paging.estimated_count", lambda queryset: 180)
     expected = page_titles(client.get(base, {"per_page": 500}))
     with CaptureQueriesContext(connection) as queries:
         typed = client.get(base, {"per_page": 10, "page": 7})
